@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { chunkId, type BatchManifest, type ChunkAck, type ChunkEnvelope, type Logger } from '@argus/shared';
+import type { BatchStore } from '../store/batch-store.js';
+import { objectKeys, type ObjectStore } from '../store/object-store.js';
+import { IngestError } from './ingest-error.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/** What ingest needs from the rest of the hub. */
+export interface IngestDeps {
+  objects: ObjectStore;
+  batches: BatchStore;
+  /** Called once per batch, by whichever upload completed it (the barrier fired). */
+  onUploadComplete(batchId: string): Promise<void>;
+  /** Called after any change of a batch's upload progress (for status events). */
+  onProgress?(batchId: string): void;
+  maxRawChunkBytes: number;
+  log: Logger;
+}
+
+/**
+ * Takes chunks and manifests from any transport (MQTT or HTTP), checks them,
+ * stores them, and runs the barrier. Throws IngestError for anything refused;
+ * a refusal leaves nothing stored.
+ */
+export class Ingest {
+  constructor(private readonly d: IngestDeps) {}
+
+  /** Stores a chunk sent by vehicle `vin`. Idempotent by chunk id + sha256. */
+  async chunk(vin: string, e: ChunkEnvelope, data: Buffer): Promise<ChunkAck> {
+    const id = chunkId(e);
+    if (data.length !== e.byte_length) {
+      throw new IngestError('LENGTH_MISMATCH', `vehicle ${vin} chunk ${id}: envelope says ${e.byte_length} bytes, got ${data.length}`);
+    }
+    const sha = createHash('sha256').update(data).digest('hex');
+    if (sha !== e.sha256) {
+      throw new IngestError('SHA256_MISMATCH', `vehicle ${vin} chunk ${id}: sha256 of the bytes is ${sha}, envelope says ${e.sha256}`);
+    }
+    const batch = await this.d.batches.get(e.batch_id);
+    if (batch && batch.vin !== vin) throw new IngestError('FOREIGN_BATCH', `vehicle ${vin} chunk ${id}: batch belongs to another vehicle`);
+    const existing = await this.d.batches.getChunk(e.batch_id, e.file_id, e.chunk_index);
+    if (existing) {
+      if (existing.sha256 !== e.sha256) throw new IngestError('CHUNK_CONFLICT', `vehicle ${vin} chunk ${id}: already stored with a different sha256`);
+      await this.runBarrier(e.batch_id);
+      return ack(e, true);
+    }
+    await this.checkContent(vin, e, data);
+    const key = objectKeys.chunk(e.batch_id, e.file_id, e.chunk_index, e.sha256, e.content_encoding);
+    await this.d.objects.put(key, data);
+    const r = await this.d.batches.recordChunk(vin, e, key);
+    if (r.outcome === 'conflict') throw new IngestError('CHUNK_CONFLICT', `vehicle ${vin} chunk ${id}: already stored with a different sha256`);
+    this.d.onProgress?.(e.batch_id);
+    await this.runBarrier(e.batch_id);
+    return ack(e, r.outcome === 'duplicate');
+  }
+
+  /** Records a batch manifest sent by vehicle `vin`. */
+  async manifest(vin: string, m: BatchManifest): Promise<{ duplicate: boolean }> {
+    if (m.vehicle.vin !== vin) throw new IngestError('FORBIDDEN', `vehicle ${vin} sent a manifest for vehicle ${m.vehicle.vin} (batch ${m.batch_id})`);
+    const batch = await this.d.batches.get(m.batch_id);
+    if (batch && batch.vin !== vin) throw new IngestError('FOREIGN_BATCH', `vehicle ${vin}: batch ${m.batch_id} belongs to another vehicle`);
+    const r = await this.d.batches.putManifest(m);
+    if (r.outcome === 'conflict') throw new IngestError('MANIFEST_CONFLICT', `vehicle ${vin}: batch ${m.batch_id} already has a different manifest`);
+    if (r.outcome === 'stored') {
+      await this.d.objects.put(objectKeys.manifest(m.batch_id), Buffer.from(JSON.stringify(m)));
+      this.d.log.info('manifest stored', { vin, batch_id: m.batch_id, files: m.files.length });
+      this.d.onProgress?.(m.batch_id);
+    }
+    await this.runBarrier(m.batch_id);
+    return { duplicate: r.outcome === 'duplicate' };
+  }
+
+  private async runBarrier(batchId: string): Promise<void> {
+    if (await this.d.batches.tryCompleteUpload(batchId)) {
+      this.d.log.info('barrier fired: all chunks stored', { batch_id: batchId });
+      await this.d.onUploadComplete(batchId);
+    }
+  }
+
+  /** Decompresses within a size limit (gzip bomb guard) and checks the advertised raw length. */
+  private async checkContent(vin: string, e: ChunkEnvelope, data: Buffer): Promise<void> {
+    if (e.raw_length > this.d.maxRawChunkBytes) {
+      throw new IngestError('TOO_LARGE', `vehicle ${vin} chunk ${chunkId(e)}: raw length ${e.raw_length} exceeds ${this.d.maxRawChunkBytes}`);
+    }
+    if (e.content_encoding === 'identity') {
+      if (data.length !== e.raw_length) throw new IngestError('RAW_LENGTH_MISMATCH', `vehicle ${vin} chunk ${chunkId(e)}: raw length ${e.raw_length} != ${data.length}`);
+      return;
+    }
+    let raw: Buffer;
+    try {
+      raw = await gunzipAsync(data, { maxOutputLength: this.d.maxRawChunkBytes });
+    } catch (cause) {
+      const tooBig = (cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /exceeds|too large/i.test((cause as Error).message);
+      throw new IngestError(tooBig ? 'TOO_LARGE' : 'BAD_CONTENT', `vehicle ${vin} chunk ${chunkId(e)}: ${tooBig ? `inflates beyond ${this.d.maxRawChunkBytes} bytes` : 'not valid gzip'}`, { cause });
+    }
+    if (raw.length !== e.raw_length) {
+      throw new IngestError('RAW_LENGTH_MISMATCH', `vehicle ${vin} chunk ${chunkId(e)}: inflates to ${raw.length} bytes, envelope says ${e.raw_length}`);
+    }
+  }
+}
+
+function ack(e: ChunkEnvelope, duplicate: boolean): ChunkAck {
+  return { v: 1, batch_id: e.batch_id, file_id: e.file_id, chunk_index: e.chunk_index, ok: true, duplicate };
+}

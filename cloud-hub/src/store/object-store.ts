@@ -1,0 +1,42 @@
+/**
+ * Where chunk bytes live. Keys are `/`-separated paths (see `objectKeys`).
+ * Implementations: FsObjectStore (embedded default), S3ObjectStore (MinIO/S3).
+ */
+export interface ObjectStore {
+  /** Stores bytes under key, atomically: a reader sees all of it or nothing. Overwrites. */
+  put(key: string, data: Uint8Array): Promise<void>;
+  /** The bytes under key; throws ObjectNotFoundError when absent. */
+  get(key: string): Promise<Buffer>;
+  /** True when key exists. */
+  has(key: string): Promise<boolean>;
+  /** Keys under a prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+  delete(key: string): Promise<void>;
+}
+
+/** Thrown by `get` for a key that does not exist. */
+export class ObjectNotFoundError extends Error {
+  readonly code = 'OBJECT_NOT_FOUND';
+  constructor(readonly key: string) {
+    super(`object ${key} not found`);
+  }
+}
+
+/**
+ * Object key layout, defined once:
+ *   batches/{batch_id}/manifest.json
+ *   batches/{batch_id}/files/{file_id}/{chunk_index:6}-{sha256[0:16]}.csv.gz (the hash keeps a racing re-send from clobbering)
+ */
+export const objectKeys = {
+  manifest: (batchId: string) => `batches/${batchId}/manifest.json`,
+  chunk: (batchId: string, fileId: string, index: number, sha256: string, encoding: 'gzip' | 'identity') =>
+    `batches/${batchId}/files/${fileId}/${String(index).padStart(6, '0')}-${sha256.slice(0, 16)}.csv${encoding === 'gzip' ? '.gz' : ''}`,
+  batchPrefix: (batchId: string) => `batches/${batchId}/`,
+};
+
+/** Rejects keys that could escape a store's root or are not portable. */
+export function assertSafeKey(key: string): void {
+  if (!/^[A-Za-z0-9._\-/]{1,1024}$/.test(key) || key.split('/').some((p) => p === '' || p === '.' || p === '..')) {
+    throw new Error(`unsafe object key ${JSON.stringify(key)}`);
+  }
+}

@@ -1,0 +1,46 @@
+/** Every SQL statement of PgBatchStore, in one place. */
+const BATCH_COLUMNS = `batch_id::text, vin, platform, state, manifest, chunks_expected, chunks_stored, reason, retries,
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
+  to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at`;
+
+export const SQL = {
+  upsertVehicle: `INSERT INTO vehicles (vin, vehicle_id, platform, firmware, last_seen_at) VALUES ($1, $2, $3, $4::jsonb, now())
+    ON CONFLICT (vin) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id, platform = EXCLUDED.platform, firmware = EXCLUDED.firmware, last_seen_at = now()`,
+  // A manifest lands once: on a new batch, or on one created by early chunks (no manifest yet).
+  putManifest: `INSERT INTO batches (batch_id, vin, platform, state, manifest, chunks_expected) VALUES ($1, $2, $3, 'uploading', $4::jsonb, $5)
+    ON CONFLICT (batch_id) DO UPDATE SET platform = EXCLUDED.platform, manifest = EXCLUDED.manifest,
+      chunks_expected = EXCLUDED.chunks_expected, state = 'uploading', updated_at = now()
+    WHERE batches.manifest IS NULL AND batches.vin = EXCLUDED.vin AND batches.state IN ('pending', 'uploading')
+    RETURNING batch_id`,
+  ensureBatch: `INSERT INTO batches (batch_id, vin, state) VALUES ($1, $2, 'pending') ON CONFLICT (batch_id) DO NOTHING`,
+  insertChunk: `INSERT INTO chunks (batch_id, file_id, chunk_index, topic, sha256, byte_length, raw_length, rows, object_key)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+  countChunks: `UPDATE batches SET chunks_stored = (SELECT count(*) FROM chunks WHERE batch_id = $1), updated_at = now() WHERE batch_id = $1`,
+  getChunk: `SELECT batch_id::text, file_id, chunk_index, topic, sha256, byte_length, raw_length, rows, object_key
+    FROM chunks WHERE batch_id = $1 AND file_id = $2 AND chunk_index = $3`,
+  listChunks: `SELECT batch_id::text, file_id, chunk_index, topic, sha256, byte_length, raw_length, rows, object_key
+    FROM chunks WHERE batch_id = $1 ORDER BY file_id, chunk_index`,
+  // The barrier. Counts only chunks the manifest lists; the state guard makes the
+  // transition happen once: a concurrent second UPDATE re-checks the row after the
+  // first commits, sees 'uploaded' and matches nothing.
+  completeUpload: `UPDATE batches b SET state = 'uploaded', chunks_stored = s.n, updated_at = now()
+    FROM (SELECT count(*)::int AS n FROM chunks c
+            JOIN batches b2 ON b2.batch_id = c.batch_id
+            JOIN LATERAL jsonb_to_recordset(b2.manifest->'files') AS f(file_id text, chunk_count int)
+              ON f.file_id = c.file_id AND c.chunk_index < f.chunk_count
+           WHERE c.batch_id = $1) s
+    WHERE b.batch_id = $1 AND b.state IN ('pending', 'uploading') AND b.chunks_expected IS NOT NULL AND s.n >= b.chunks_expected
+    RETURNING s.n`,
+  transition: `UPDATE batches SET state = $3, updated_at = now() WHERE batch_id = $1 AND state = ANY($2::text[])`,
+  fail: `UPDATE batches SET state = 'failed', reason = $2, updated_at = now() WHERE batch_id = $1`,
+  getBatch: `SELECT ${BATCH_COLUMNS} FROM batches WHERE batch_id = $1`,
+  listBatches: `SELECT ${BATCH_COLUMNS} FROM batches WHERE ($1::text IS NULL OR vin = $1) ORDER BY created_at DESC LIMIT $2`,
+  insertEvent: `INSERT INTO batch_events (batch_id, state, detail) VALUES ($1, $2, $3::jsonb)`,
+  listEvents: `SELECT state, detail, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at FROM batch_events WHERE batch_id = $1 ORDER BY id`,
+  putFeatures: `INSERT INTO drive_features (batch_id, features) VALUES ($1, $2::jsonb) ON CONFLICT (batch_id) DO UPDATE SET features = EXCLUDED.features`,
+  getFeatures: `SELECT features FROM drive_features WHERE batch_id = $1`,
+  putReport: `INSERT INTO reports (report_id, batch_id, vin, status, report) VALUES ($1, $2, $3, $4, $5::jsonb)
+    ON CONFLICT (batch_id) DO UPDATE SET report_id = EXCLUDED.report_id, status = EXCLUDED.status, report = EXCLUDED.report`,
+  getReport: `SELECT report FROM reports WHERE batch_id = $1`,
+  markDelivered: `UPDATE reports SET delivered_at = now() WHERE report_id = $1 AND delivered_at IS NULL`,
+} as const;

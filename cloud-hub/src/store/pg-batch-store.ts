@@ -1,0 +1,100 @@
+import type pg from 'pg';
+import { manifestChunkCount, type BatchManifest, type BatchState, type ChunkEnvelope, type DiagnosisReport } from '@argus/shared';
+import type { BatchRecord, BatchStore, ChunkRecord, RecordChunkResult } from './batch-store.js';
+import { SQL } from './pg-batch-queries.js';
+
+/** BatchStore on Postgres (or embedded PGlite). The barrier is one conditional UPDATE. */
+export class PgBatchStore implements BatchStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async putManifest(m: BatchManifest): Promise<{ outcome: 'stored' | 'duplicate' | 'conflict' }> {
+    const expected = manifestChunkCount(m);
+    await this.pool.query(SQL.upsertVehicle, [m.vehicle.vin, m.vehicle.vehicle_id ?? null, m.vehicle.platform, JSON.stringify(m.vehicle.firmware)]);
+    const r = await this.pool.query<{ batch_id: string }>(SQL.putManifest, [m.batch_id, m.vehicle.vin, m.vehicle.platform, JSON.stringify(m), expected]);
+    if (r.rowCount === 1) {
+      await this.event(m.batch_id, 'uploading', { manifest: true, chunks_expected: expected });
+      return { outcome: 'stored' };
+    }
+    const existing = await this.get(m.batch_id);
+    if (existing?.manifest && existing.vin === m.vehicle.vin && manifestChunkCount(existing.manifest) === expected) return { outcome: 'duplicate' };
+    return { outcome: 'conflict' };
+  }
+
+  async recordChunk(vin: string, e: ChunkEnvelope, objectKey: string): Promise<RecordChunkResult> {
+    await this.pool.query(SQL.ensureBatch, [e.batch_id, vin]);
+    const r = await this.pool.query(SQL.insertChunk, [e.batch_id, e.file_id, e.chunk_index, e.topic, e.sha256, e.byte_length, e.raw_length, e.rows, objectKey]);
+    if (r.rowCount === 1) {
+      await this.pool.query(SQL.countChunks, [e.batch_id]);
+      return { outcome: 'stored' };
+    }
+    const existing = await this.getChunk(e.batch_id, e.file_id, e.chunk_index);
+    if (existing && existing.sha256 !== e.sha256) return { outcome: 'conflict', existingSha256: existing.sha256 };
+    return { outcome: 'duplicate' };
+  }
+
+  async getChunk(batchId: string, fileId: string, index: number): Promise<ChunkRecord | null> {
+    const r = await this.pool.query<ChunkRecord>(SQL.getChunk, [batchId, fileId, index]);
+    return r.rows[0] ?? null;
+  }
+
+  async tryCompleteUpload(batchId: string): Promise<boolean> {
+    const r = await this.pool.query<{ n: number }>(SQL.completeUpload, [batchId]);
+    if (r.rowCount !== 1) return false;
+    await this.event(batchId, 'uploaded', { chunks: r.rows[0]?.n });
+    return true;
+  }
+
+  async transition(batchId: string, from: readonly BatchState[], to: BatchState, detail: Record<string, unknown> = {}): Promise<boolean> {
+    const r = await this.pool.query(SQL.transition, [batchId, [...from], to]);
+    if (r.rowCount !== 1) return false;
+    await this.event(batchId, to, detail);
+    return true;
+  }
+
+  async fail(batchId: string, reason: string): Promise<void> {
+    await this.pool.query(SQL.fail, [batchId, reason]);
+    await this.event(batchId, 'failed', { reason });
+  }
+
+  async get(batchId: string): Promise<BatchRecord | null> {
+    const r = await this.pool.query<BatchRecord>(SQL.getBatch, [batchId]);
+    return r.rows[0] ?? null;
+  }
+
+  async list(opts: { vin?: string; limit?: number } = {}): Promise<BatchRecord[]> {
+    const r = await this.pool.query<BatchRecord>(SQL.listBatches, [opts.vin ?? null, opts.limit ?? 100]);
+    return r.rows;
+  }
+
+  async chunks(batchId: string): Promise<ChunkRecord[]> {
+    return (await this.pool.query<ChunkRecord>(SQL.listChunks, [batchId])).rows;
+  }
+
+  async events(batchId: string): Promise<{ state: string; detail: unknown; at: string }[]> {
+    return (await this.pool.query<{ state: string; detail: unknown; at: string }>(SQL.listEvents, [batchId])).rows;
+  }
+
+  async putFeatures(batchId: string, features: unknown): Promise<void> {
+    await this.pool.query(SQL.putFeatures, [batchId, JSON.stringify(features)]);
+  }
+
+  async getFeatures(batchId: string): Promise<unknown | null> {
+    return (await this.pool.query<{ features: unknown }>(SQL.getFeatures, [batchId])).rows[0]?.features ?? null;
+  }
+
+  async putReport(rep: DiagnosisReport): Promise<void> {
+    await this.pool.query(SQL.putReport, [rep.report_id, rep.batch_id, rep.vin, rep.status, JSON.stringify(rep)]);
+  }
+
+  async getReport(batchId: string): Promise<DiagnosisReport | null> {
+    return (await this.pool.query<{ report: DiagnosisReport }>(SQL.getReport, [batchId])).rows[0]?.report ?? null;
+  }
+
+  async markReportDelivered(reportId: string): Promise<boolean> {
+    return (await this.pool.query(SQL.markDelivered, [reportId])).rowCount === 1;
+  }
+
+  private async event(batchId: string, state: string, detail: Record<string, unknown>): Promise<void> {
+    await this.pool.query(SQL.insertEvent, [batchId, state, JSON.stringify(detail)]);
+  }
+}

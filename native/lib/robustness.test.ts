@@ -1,0 +1,133 @@
+// Damaged input: every truncation point, flipped bytes, flipped length
+// fields, garbage. The parser must never crash or hang, must keep every
+// complete record before the damage and must name the offset.
+import { readFileSync } from 'node:fs';
+
+import { describe, expect, it } from 'vitest';
+
+import { NativeParseError, parseBuffer } from './index.js';
+import { buildMcap } from './test-support.js';
+
+const DIR = '/work/shared/recordings-public';
+
+/** Deterministic PRNG (mulberry32) so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function rowsOf(bytes: Uint8Array): Promise<{ rows: number; truncated: boolean; error?: NativeParseError }> {
+  try {
+    const { chunks, summary } = await parseBuffer(bytes);
+    return { rows: chunks.reduce((n, c) => n + c.rows, 0), truncated: summary.truncated };
+  } catch (e) {
+    if (e instanceof NativeParseError) return { rows: 0, truncated: true, error: e };
+    throw e;
+  }
+}
+
+/** Offsets of the top-level records (after the magic) of a well-formed file. */
+function recordOffsets(bytes: Uint8Array): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: number[] = [];
+  let p = 8;
+  while (p + 9 <= bytes.length - 8) {
+    out.push(p);
+    p += 9 + Number(view.getBigUint64(p + 1, true));
+  }
+  return out;
+}
+
+describe('truncation', () => {
+  it.each(['rosbag2_cdr_test_0', 'rosbag2_talker'])('every cut of %s reads a monotone number of rows', async (name) => {
+    const bytes = readFileSync(`${DIR}/${name}.mcap`);
+    const full = await rowsOf(bytes);
+    expect(full.truncated).toBe(false);
+    let last = 0;
+    for (let cut = 0; cut < bytes.length; cut++) {
+      const r = await rowsOf(bytes.subarray(0, cut));
+      expect(r.rows, `cut at ${cut}`).toBeGreaterThanOrEqual(last);
+      expect(r.rows).toBeLessThanOrEqual(full.rows);
+      if (cut < 8) expect(r.error?.code).toBe('BAD_MAGIC');
+      last = r.rows;
+    }
+    expect(last).toBeGreaterThan(0);
+  });
+
+  it('reports the offset where the damage begins and keeps what came before', async () => {
+    const bytes = readFileSync(`${DIR}/rosbag2_cdr_test_0.mcap`);
+    const offsets = recordOffsets(bytes);
+    const cutRecord = offsets[Math.floor(offsets.length / 2)]!;
+    const { summary } = await parseBuffer(bytes.subarray(0, cutRecord + 5));
+    expect(summary.truncated).toBe(true);
+    const p = summary.problems.find((x) => x.code === 'TRUNCATED')!;
+    expect(p.offset).toBe(cutRecord);
+    expect(p.message).toContain(String(cutRecord));
+  });
+
+  it('salvages complete messages of a cut uncompressed chunk', async () => {
+    const msgs = Array.from({ length: 50 }, (_, i) => ({ logTime: BigInt(i), data: new TextEncoder().encode(JSON.stringify({ i })) }));
+    const bytes = await buildMcap([{ topic: '/j', messageEncoding: 'json', messages: msgs }], { chunkSize: 1 << 20 });
+    const { chunks, summary } = await parseBuffer(bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    expect(summary.truncated).toBe(true);
+    expect(chunks.reduce((n, c) => n + c.rows, 0)).toBeGreaterThan(10);
+  });
+});
+
+describe('corrupt input', () => {
+  it('rejects a file that is not MCAP with BAD_MAGIC naming the offset', async () => {
+    const err = await parseBuffer(new TextEncoder().encode('PK\u0003\u0004 this is a zip file')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NativeParseError);
+    expect((err as NativeParseError).code).toBe('BAD_MAGIC');
+    expect((err as NativeParseError).offset).toBe(0);
+    expect((err as NativeParseError).message).toMatch(/offset 0/);
+  });
+
+  it('rejects an empty file and a bare magic', async () => {
+    await expect(parseBuffer(new Uint8Array())).rejects.toBeInstanceOf(NativeParseError);
+    const magic = new Uint8Array([0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a]);
+    await expect(parseBuffer(magic)).rejects.toMatchObject({ code: 'NO_RECORDS' });
+  });
+
+  it.each(['rosbag2_cdr_test_0', 'rosbag2_talker'])('survives random byte flips in %s', async (name) => {
+    const bytes = readFileSync(`${DIR}/${name}.mcap`);
+    const rand = rng(42);
+    for (let round = 0; round < 300; round++) {
+      const b = Buffer.from(bytes);
+      const flips = 1 + Math.floor(rand() * 4);
+      for (let k = 0; k < flips; k++) { const at = Math.floor(rand() * b.length); b[at] = b[at]! ^ (1 << Math.floor(rand() * 8)); }
+      await rowsOf(b); // resolves or rejects with NativeParseError; anything else fails the test
+    }
+  });
+
+  it('survives every flipped length field', async () => {
+    const bytes = readFileSync(`${DIR}/rosbag2_cdr_test_0.mcap`);
+    for (const off of recordOffsets(bytes)) {
+      for (const pattern of [0xff, 0x80, 0x01]) {
+        for (const byte of [1, 2, 8]) {
+          const b = Buffer.from(bytes);
+          b[off + byte] = b[off + byte]! ^ pattern;
+          const r = await rowsOf(b);
+          expect(r.error === undefined || r.error instanceof NativeParseError).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('reports a chunk CRC mismatch as a problem, and skips the check when asked', async () => {
+    const msgs = [{ logTime: 1n, data: new TextEncoder().encode('{"a":1}') }];
+    const bytes = Buffer.from(await buildMcap([{ topic: '/j', messageEncoding: 'json', messages: msgs }]));
+    const at = bytes.indexOf(Buffer.from('{"a":1}'));
+    bytes[at + 5] = '2'.charCodeAt(0);
+    const checked = await parseBuffer(bytes);
+    expect(checked.summary.problems.map((p) => p.code)).toContain('CRC_MISMATCH');
+    const unchecked = await parseBuffer(bytes, { checkCrc: false });
+    expect(unchecked.summary.problems).toEqual([]);
+    expect(unchecked.chunks[0]!.csv.toString()).toContain('\r\n1,1,0,2\r\n');
+  });
+});

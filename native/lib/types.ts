@@ -1,0 +1,67 @@
+/** Options for {@link parseRecording} and {@link parseBuffer}. */
+export interface ParseOptions {
+  /** Topics to decode: exact names or globs with `*` (e.g. `/sensors/*`). Default: all. */
+  topics?: string[];
+  /** Topics to skip (exact or glob); wins over `topics`. */
+  excludeTopics?: string[];
+  /** Keep every Nth message of a topic (key: topic name or glob). Example: `{ '/imu': 10 }`. */
+  decimate?: Record<string, number>;
+  /** Numeric arrays up to this length expand to `name.0..name.N-1` columns (default 16). */
+  arrayExpandLimit?: number;
+  /** Size limit of one CSV chunk in bytes (default 1 MiB); each chunk repeats the header row. */
+  chunkBytes?: number;
+  /** Verify chunk, data-section, summary and attachment CRC-32s (default true). */
+  checkCrc?: boolean;
+}
+
+/** A self-contained piece of one topic's CSV (RFC 4180, header row first). */
+export interface CsvChunk {
+  topic: string;
+  /** 0-based per topic. */
+  index: number;
+  csv: Buffer;
+  rows: number;
+}
+
+/** Per-topic facts gathered while parsing. Times are nanoseconds as decimal strings (uint64). */
+export interface TopicSummary {
+  topic: string;
+  messageEncoding: string;
+  schemaName: string;
+  schemaEncoding: string;
+  /** All messages on the topic, before decimation and topic filtering. */
+  messageCount: number;
+  firstLogTimeNs: string;
+  lastLogTimeNs: string;
+  /** Largest gap between consecutive messages (file order), in ns. */
+  largestGapNs: string;
+  /** Field columns (after `log_time_ns,publish_time_ns,sequence`); empty if nothing decoded. */
+  columns: string[];
+  /** Rows written (after decimation). */
+  rowCount?: number;
+  /** Messages that failed to decode. */
+  decodeErrors?: number;
+  /** False when the topic was filtered out by `topics`/`excludeTopics`. */
+  selected?: boolean;
+}
+
+/** Something that did not stop parsing: a truncated tail, a CRC mismatch, a message that did not decode. */
+export interface ParseProblem {
+  code: string;
+  message: string;
+  /** Byte offset in the file (of the record, or of the enclosing chunk). */
+  offset: number;
+  topic?: string;
+}
+
+/** JSON-able summary of one recording. */
+export interface RecordingSummary {
+  /** Key/values of the Metadata record named `vehicle`. */
+  vehicle: Record<string, string>;
+  metadata: { name: string; metadata: Record<string, string> }[];
+  topics: TopicSummary[];
+  problems: ParseProblem[];
+  /** True when the file ends before its Footer (every complete record before the damage was read). */
+  truncated: boolean;
+  bytesRead: number;
+}

@@ -1,0 +1,265 @@
+// Node-API shell over the C++ core. It only translates: JS options -> core
+// options, core results -> JS values. Parsing runs on the libuv thread pool
+// (Napi::AsyncWorker) so the event loop stays free.
+//
+// Exports:
+//   Parser(options)        push(buf) -> Promise<{chunks, error?}>
+//                          finish()  -> Promise<{chunks, summary, error?}>
+//   RecordReader(options)  append(buf), finish(), next() -> record | null,
+//                          done(), problems()   (synchronous, raw records)
+#include <napi.h>
+
+#include <memory>
+#include <string>
+
+#include "core/recording-parser.h"
+#include "core/stream-reader.h"
+
+namespace {
+
+using argus::CsvChunk;
+using argus::Problem;
+using argus::RecordingParser;
+using argus::RecordingSummary;
+using argus::Status;
+
+std::vector<std::string> stringList(const Napi::Object& o, const char* key) {
+  std::vector<std::string> out;
+  Napi::Value v = o.Get(key);
+  if (!v.IsArray()) return out;
+  Napi::Array a = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < a.Length(); ++i) {
+    Napi::Value e = a.Get(i);
+    if (e.IsString()) out.push_back(e.As<Napi::String>().Utf8Value());
+  }
+  return out;
+}
+
+argus::ParseOptions parseOptions(const Napi::Value& value) {
+  argus::ParseOptions o;
+  if (!value.IsObject()) return o;
+  Napi::Object obj = value.As<Napi::Object>();
+  o.topics = stringList(obj, "topics");
+  o.excludeTopics = stringList(obj, "excludeTopics");
+  Napi::Value dec = obj.Get("decimate");
+  if (dec.IsObject()) {
+    Napi::Object d = dec.As<Napi::Object>();
+    Napi::Array keys = d.GetPropertyNames();
+    for (uint32_t i = 0; i < keys.Length(); ++i) {
+      Napi::Value k = keys.Get(i);
+      Napi::Value n = d.Get(k);
+      if (k.IsString() && n.IsNumber()) {
+        double every = n.As<Napi::Number>().DoubleValue();
+        if (every >= 1 && every < 4294967296.0) {
+          o.decimate.emplace_back(k.As<Napi::String>().Utf8Value(), static_cast<uint32_t>(every));
+        }
+      }
+    }
+  }
+  Napi::Value lim = obj.Get("arrayExpandLimit");
+  if (lim.IsNumber()) {
+    double x = lim.As<Napi::Number>().DoubleValue();
+    if (x >= 0 && x <= 65536) o.arrayExpandLimit = static_cast<uint32_t>(x);
+  }
+  Napi::Value cb = obj.Get("chunkBytes");
+  if (cb.IsNumber()) {
+    double x = cb.As<Napi::Number>().DoubleValue();
+    if (x >= 1 && x <= 4294967296.0) o.chunkBytes = static_cast<size_t>(x);
+  }
+  Napi::Value crc = obj.Get("checkCrc");
+  if (crc.IsBoolean()) o.checkCrc = crc.As<Napi::Boolean>().Value();
+  return o;
+}
+
+Napi::Object keyValues(Napi::Env env, const argus::mcap::KeyValues& kv) {
+  Napi::Object o = Napi::Object::New(env);
+  for (const auto& [k, v] : kv) o.Set(k, v);
+  return o;
+}
+
+Napi::Object problemToJs(Napi::Env env, const Problem& p) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("code", p.code);
+  o.Set("message", p.message);
+  o.Set("offset", Napi::Number::New(env, static_cast<double>(p.offset)));
+  if (!p.topic.empty()) o.Set("topic", p.topic);
+  return o;
+}
+
+Napi::Array problemsToJs(Napi::Env env, const std::vector<Problem>& ps) {
+  Napi::Array a = Napi::Array::New(env, ps.size());
+  for (size_t i = 0; i < ps.size(); ++i) a.Set(static_cast<uint32_t>(i), problemToJs(env, ps[i]));
+  return a;
+}
+
+Napi::Object summaryToJs(Napi::Env env, const RecordingSummary& s) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("vehicle", keyValues(env, s.vehicle));
+  Napi::Array md = Napi::Array::New(env, s.metadata.size());
+  for (size_t i = 0; i < s.metadata.size(); ++i) {
+    Napi::Object m = Napi::Object::New(env);
+    m.Set("name", s.metadata[i].first);
+    m.Set("metadata", keyValues(env, s.metadata[i].second));
+    md.Set(static_cast<uint32_t>(i), m);
+  }
+  o.Set("metadata", md);
+  Napi::Array topics = Napi::Array::New(env, s.topics.size());
+  for (size_t i = 0; i < s.topics.size(); ++i) {
+    const argus::TopicSummary& t = s.topics[i];
+    Napi::Object x = Napi::Object::New(env);
+    x.Set("topic", t.topic);
+    x.Set("messageEncoding", t.messageEncoding);
+    x.Set("schemaName", t.schemaName);
+    x.Set("schemaEncoding", t.schemaEncoding);
+    x.Set("messageCount", Napi::Number::New(env, static_cast<double>(t.messageCount)));
+    x.Set("rowCount", Napi::Number::New(env, static_cast<double>(t.rows)));
+    x.Set("decodeErrors", Napi::Number::New(env, static_cast<double>(t.decodeErrors)));
+    x.Set("selected", Napi::Boolean::New(env, t.selected));
+    x.Set("firstLogTimeNs", std::to_string(t.firstLogTime));
+    x.Set("lastLogTimeNs", std::to_string(t.lastLogTime));
+    x.Set("largestGapNs", std::to_string(t.largestGap));
+    Napi::Array cols = Napi::Array::New(env, t.columns.size());
+    for (size_t c = 0; c < t.columns.size(); ++c) cols.Set(static_cast<uint32_t>(c), t.columns[c]);
+    x.Set("columns", cols);
+    topics.Set(static_cast<uint32_t>(i), x);
+  }
+  o.Set("topics", topics);
+  o.Set("problems", problemsToJs(env, s.problems));
+  o.Set("truncated", Napi::Boolean::New(env, s.truncated));
+  o.Set("bytesRead", Napi::Number::New(env, static_cast<double>(s.bytesRead)));
+  return o;
+}
+
+Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks) {
+  Napi::Array a = Napi::Array::New(env, chunks.size());
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    CsvChunk& c = chunks[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("topic", c.topic);
+    o.Set("index", Napi::Number::New(env, c.index));
+    o.Set("rows", Napi::Number::New(env, static_cast<double>(c.rows)));
+    // Hand the CSV bytes to JS without a copy; the finalizer frees them.
+    auto* owned = new std::string(std::move(c.csv));
+    o.Set("csv", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
+                                         [](Napi::Env, char*, std::string* s) { delete s; }, owned));
+    a.Set(static_cast<uint32_t>(i), o);
+  }
+  return a;
+}
+
+class ParserWrap : public Napi::ObjectWrap<ParserWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Parser",
+                       {InstanceMethod("push", &ParserWrap::Push), InstanceMethod("finish", &ParserWrap::Finish)});
+  }
+  explicit ParserWrap(const Napi::CallbackInfo& info)
+      : Napi::ObjectWrap<ParserWrap>(info), parser_(parseOptions(info[0])) {}
+
+  RecordingParser& parser() { return parser_; }
+  bool busy = false;
+
+ private:
+  Napi::Value Push(const Napi::CallbackInfo& info);
+  Napi::Value Finish(const Napi::CallbackInfo& info);
+  RecordingParser parser_;
+};
+
+class ParseWorker : public Napi::AsyncWorker {
+ public:
+  ParseWorker(Napi::Env env, ParserWrap* wrap, Napi::Object self, Napi::Value buffer, bool finish)
+      : Napi::AsyncWorker(env, "argus:parse"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        wrap_(wrap),
+        finish_(finish) {
+    self_ = Napi::Persistent(self);
+    if (buffer.IsTypedArray()) {
+      Napi::Uint8Array arr = buffer.As<Napi::Uint8Array>();
+      data_ = arr.Data();
+      size_ = arr.ByteLength();
+      buffer_ = Napi::Persistent(buffer.As<Napi::Object>());
+    }
+    wrap_->busy = true;
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    RecordingParser& p = wrap_->parser();
+    status_ = finish_ ? p.finish() : p.feed(data_, size_);
+    chunks_ = std::move(p.chunks());
+    p.chunks().clear();
+    if (finish_ || !status_.ok()) summary_ = p.summary();
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    wrap_->busy = false;
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("chunks", chunksToJs(env, chunks_));
+    if (finish_ || !status_.ok()) out.Set("summary", summaryToJs(env, summary_));
+    if (!status_.ok()) {
+      Napi::Object e = Napi::Object::New(env);
+      e.Set("code", status_.code);
+      e.Set("message", status_.message);
+      e.Set("offset", Napi::Number::New(env, static_cast<double>(status_.offset)));
+      out.Set("error", e);
+    }
+    deferred_.Resolve(out);
+  }
+  void OnError(const Napi::Error& err) override {
+    wrap_->busy = false;
+    deferred_.Reject(err.Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  ParserWrap* wrap_;
+  Napi::ObjectReference self_;    // keeps the wrapper alive while we run
+  Napi::ObjectReference buffer_;  // keeps the input bytes alive while we run
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  bool finish_;
+  Status status_;
+  std::vector<CsvChunk> chunks_;
+  RecordingSummary summary_;
+};
+
+Napi::Value ParserWrap::Push(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsTypedArray() ||
+      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    Napi::TypeError::New(env, "push expects a Uint8Array/Buffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (busy) {
+    Napi::Error::New(env, "Parser is busy: await the previous push/finish").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto* w = new ParseWorker(env, this, info.This().As<Napi::Object>(), info[0], false);
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value ParserWrap::Finish(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (busy) {
+    Napi::Error::New(env, "Parser is busy: await the previous push/finish").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto* w = new ParseWorker(env, this, info.This().As<Napi::Object>(), env.Undefined(), true);
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
+}  // namespace
+
+Napi::Function DefineRecordReader(Napi::Env env);  // record-reader.cc
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("Parser", ParserWrap::Define(env));
+  exports.Set("RecordReader", DefineRecordReader(env));
+  return exports;
+}
+
+NODE_API_MODULE(argus_native, Init)

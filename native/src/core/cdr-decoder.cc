@@ -1,0 +1,233 @@
+#include "cdr-decoder.h"
+
+#include <cstring>
+
+namespace argus {
+namespace {
+
+constexpr int kMaxDepth = 64;
+
+Prim primOf(ros2::Type t) {
+  using T = ros2::Type;
+  switch (t) {
+    case T::Bool: return Prim::Bool;
+    case T::Byte: case T::Char: case T::UInt8: return Prim::UInt8;
+    case T::Int8: return Prim::Int8;
+    case T::Int16: return Prim::Int16;
+    case T::UInt16: return Prim::UInt16;
+    case T::Int32: return Prim::Int32;
+    case T::UInt32: return Prim::UInt32;
+    case T::Int64: return Prim::Int64;
+    case T::UInt64: return Prim::UInt64;
+    case T::Float32: return Prim::Float32;
+    case T::Float64: return Prim::Float64;
+    default: return Prim::UInt8;
+  }
+}
+
+class Reader {
+ public:
+  Reader(const ros2::Schema& s, std::string_view data, ValueTree& t) : s_(s), d_(data), t_(t) {}
+
+  Status run(uint32_t& root) {
+    if (d_.size() < 4) return Status::Error("BAD_CDR", "CDR payload of " + std::to_string(d_.size()) + " bytes is shorter than its 4-byte header", 0);
+    uint8_t kind = static_cast<uint8_t>(d_[1]);
+    switch (kind) {
+      case 0x00: big_ = true; break;                              // CDR_BE
+      case 0x01: break;                                           // CDR_LE
+      case 0x06: case 0x10: big_ = true; align8_ = 4; break;      // (RTPS_)CDR2_BE
+      case 0x07: case 0x11: align8_ = 4; break;                   // (RTPS_)CDR2_LE
+      default:
+        return Status::Error("BAD_CDR", "unsupported CDR encapsulation kind " + std::to_string(kind), 1);
+    }
+    pos_ = 4;
+    Value v;
+    if (!structAt(0, v, 0)) return err_;
+    root = t_.add(v);
+    return Status::Ok();
+  }
+
+ private:
+  bool fail(std::string what) {
+    if (err_.ok()) err_ = Status::Error("BAD_CDR", what + " at CDR offset " + std::to_string(pos_), pos_);
+    return false;
+  }
+  bool align(size_t n) {
+    size_t rel = (pos_ - 4) % n;
+    if (rel) pos_ += n - rel;
+    if (pos_ > d_.size()) return fail("alignment runs past the end of the message");
+    return true;
+  }
+  bool need(uint64_t n) {
+    if (n > d_.size() - pos_) return fail("message too short: " + std::to_string(n) + " more bytes needed");
+    return true;
+  }
+  uint64_t raw(size_t n) {
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(d_.data()) + pos_;
+    uint64_t v = 0;
+    if (big_) for (size_t k = 0; k < n; ++k) v = (v << 8) | p[k];
+    else for (size_t k = n; k-- > 0;) v = (v << 8) | p[k];
+    pos_ += n;
+    return v;
+  }
+  bool u32(uint32_t& out) {
+    if (!align(4) || !need(4)) return false;
+    out = static_cast<uint32_t>(raw(4));
+    return true;
+  }
+
+  bool primitive(ros2::Type t, Value& v) {
+    Prim p = primOf(t);
+    size_t sz = primSize(p);
+    if (!align(sz == 8 ? align8_ : sz) || !need(sz)) return false;
+    Value arr;
+    arr.kind = VKind::PrimArray;
+    arr.elem = p;
+    arr.bigEndian = big_;
+    arr.count = 1;
+    arr.str = d_.substr(pos_, sz);
+    pos_ += sz;
+    v = ValueTree::primAt(arr, 0);
+    return true;
+  }
+
+  bool string(Value& v) {
+    uint32_t len;
+    if (!u32(len) || !need(len)) return false;
+    v.kind = VKind::String;
+    v.str = len <= 1 ? std::string_view() : d_.substr(pos_, len - 1);
+    pos_ += len;
+    return true;
+  }
+
+  // wstring: uint32 count of characters, each a 4-byte code unit (Fast-CDR's
+  // wchar_t). UTF-16 surrogate pairs are joined; output is UTF-8.
+  // Note: @foxglove/rosmsg2-serialization rejects wstring altogether.
+  bool wstring(Value& v) {
+    uint32_t n;
+    if (!u32(n) || !need(static_cast<uint64_t>(n) * 4)) return false;
+    std::string o;
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t cp = static_cast<uint32_t>(raw(4));
+      if (cp >= 0xD800 && cp < 0xDC00 && i + 1 < n) {
+        size_t save = pos_;
+        uint32_t lo = static_cast<uint32_t>(raw(4));
+        if (lo >= 0xDC00 && lo < 0xE000) { cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00); ++i; }
+        else pos_ = save;
+      }
+      if (cp == 0 && i + 1 == n) break;  // tolerate a terminating NUL
+      if ((cp >= 0xD800 && cp < 0xE000) || cp > 0x10FFFF) cp = 0xFFFD;
+      if (cp < 0x80) { o += static_cast<char>(cp); }
+      else if (cp < 0x800) { o += static_cast<char>(0xC0 | (cp >> 6)); o += static_cast<char>(0x80 | (cp & 0x3F)); }
+      else if (cp < 0x10000) { o += static_cast<char>(0xE0 | (cp >> 12)); o += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); o += static_cast<char>(0x80 | (cp & 0x3F)); }
+      else { o += static_cast<char>(0xF0 | (cp >> 18)); o += static_cast<char>(0x80 | ((cp >> 12) & 0x3F)); o += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); o += static_cast<char>(0x80 | (cp & 0x3F)); }
+    }
+    v.kind = VKind::String;
+    v.str = t_.keep(std::move(o));
+    return true;
+  }
+
+  bool scalarField(const ros2::Field& f, Value& v, int depth) {
+    switch (f.type) {
+      case ros2::Type::Complex: return structAt(f.complex, v, depth + 1);
+      case ros2::Type::String: return string(v);
+      case ros2::Type::WString: return wstring(v);
+      default: return primitive(f.type, v);
+    }
+  }
+
+  bool field(const ros2::Field& f, Value& v, int depth) {
+    if (!f.isArray) return scalarField(f, v, depth);
+    uint32_t count = f.length;
+    if (!f.fixed && !u32(count)) return false;
+    if (f.type == ros2::Type::Complex || f.type == ros2::Type::String || f.type == ros2::Type::WString) {
+      // Every element takes at least one byte: a cheap guard against huge counts.
+      if (count > d_.size() - pos_) return fail("array length " + std::to_string(count) + " exceeds the message");
+      uint32_t slot = t_.reserve(count);
+      for (uint32_t i = 0; i < count; ++i) {
+        Value e;
+        if (!scalarField(f, e, depth)) return false;
+        t_.nodes[slot + i] = e;
+      }
+      v.kind = VKind::Array;
+      v.first = slot;
+      v.count = count;
+      return true;
+    }
+    Prim p = primOf(f.type);
+    size_t sz = primSize(p);
+    if (count > 0 && !align(sz == 8 ? align8_ : sz)) return false;
+    if (!need(static_cast<uint64_t>(count) * sz)) return false;
+    v.kind = VKind::PrimArray;
+    v.elem = p;
+    v.bigEndian = big_;
+    v.count = count;
+    v.blob = !f.fixed && ros2::isByteLike(f.type);
+    v.str = d_.substr(pos_, static_cast<size_t>(count) * sz);
+    pos_ += static_cast<size_t>(count) * sz;
+    return true;
+  }
+
+  bool structAt(int defIndex, Value& v, int depth) {
+    if (depth > kMaxDepth) return fail("message nesting deeper than " + std::to_string(kMaxDepth));
+    const ros2::MsgDef& def = s_.defs[static_cast<size_t>(defIndex)];
+    v.kind = VKind::Object;
+    if (def.fields.empty()) {
+      // ROS 2 serializes an empty message as one uint8 (structure_needs_at_least_one_member).
+      if (!need(1)) return false;
+      pos_ += 1;
+      v.first = 0;
+      v.count = 0;
+      return true;
+    }
+    uint32_t n = static_cast<uint32_t>(def.fields.size());
+    uint32_t slot = t_.reserve(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      Value c;
+      if (!field(def.fields[i], c, depth)) return false;
+      c.key = def.fields[i].name;
+      t_.nodes[slot + i] = c;
+    }
+    v.first = slot;
+    v.count = n;
+    return true;
+  }
+
+  const ros2::Schema& s_;
+  std::string_view d_;
+  ValueTree& t_;
+  size_t pos_ = 0;
+  bool big_ = false;
+  size_t align8_ = 8;
+  Status err_;
+};
+
+LayoutNode layoutOf(const ros2::Schema& s, int defIndex, std::string name, int depth) {
+  LayoutNode n = LayoutNode::structOf(std::move(name));
+  if (depth > 16) return LayoutNode::jsonCol(n.name);
+  for (const auto& f : s.defs[static_cast<size_t>(defIndex)].fields) {
+    if (!f.isArray) {
+      if (f.type == ros2::Type::Complex) n.children.push_back(layoutOf(s, f.complex, f.name, depth + 1));
+      else n.children.push_back(LayoutNode::scalar(f.name));
+    } else if (f.type == ros2::Type::Complex || f.type == ros2::Type::String || f.type == ros2::Type::WString) {
+      n.children.push_back(LayoutNode::jsonCol(f.name));
+    } else if (!f.fixed && ros2::isByteLike(f.type)) {
+      n.children.push_back(LayoutNode::blob(f.name));
+    } else {
+      n.children.push_back(LayoutNode::numArray(f.name, f.fixed, f.length));
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+Status CdrDecoder::decode(std::string_view data, ValueTree& tree, uint32_t& root) const {
+  tree.clear();
+  Reader r(schema_, data, tree);
+  return r.run(root);
+}
+
+LayoutNode CdrDecoder::layout() const { return layoutOf(schema_, 0, "", 0); }
+
+}  // namespace argus

@@ -1,0 +1,30 @@
+// Decodes CDR-encoded ROS 2 messages (message encoding "cdr", schema
+// encoding "ros2msg") into a ValueTree, following the rules of
+// @foxglove/rosmsg2-serialization: 4-byte encapsulation header, alignment
+// relative to the end of that header, uint32 sequence lengths, strings with
+// a uint32 length that counts the terminating NUL.
+#pragma once
+
+#include <string_view>
+
+#include "layout.h"
+#include "ros2msg.h"
+#include "status.h"
+#include "value.h"
+
+namespace argus {
+
+class CdrDecoder {
+ public:
+  explicit CdrDecoder(ros2::Schema schema) : schema_(std::move(schema)) {}
+
+  // Error offsets are byte offsets into `data`.
+  Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const;
+  // The row layout of the root message.
+  LayoutNode layout() const;
+
+ private:
+  ros2::Schema schema_;
+};
+
+}  // namespace argus

@@ -1,0 +1,41 @@
+// Per-topic CSV text (RFC 4180) cut into self-contained chunks: each chunk
+// starts with the header row and stays under `chunkBytes` unless a single
+// row is larger than that.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace argus {
+
+struct CsvChunk {
+  std::string topic;
+  uint32_t index = 0;  // 0-based per topic
+  std::string csv;
+  uint64_t rows = 0;
+};
+
+void appendCsvField(std::string& out, std::string_view field);
+
+class CsvWriter {
+ public:
+  CsvWriter(std::string topic, size_t chunkBytes) : topic_(std::move(topic)), chunkBytes_(chunkBytes) {}
+
+  void setColumns(const std::vector<std::string>& columns);
+  // `row` is a complete CSV line with its CRLF, built by the caller.
+  // A chunk that would pass the size limit is moved into `out` first.
+  void addRow(std::string_view row, std::vector<CsvChunk>& out);
+  void flush(std::vector<CsvChunk>& out);
+
+ private:
+  std::string topic_;
+  size_t chunkBytes_;
+  std::string header_;
+  std::string buf_;
+  uint64_t rows_ = 0;
+  uint32_t next_ = 0;
+};
+
+}  // namespace argus

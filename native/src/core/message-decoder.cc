@@ -1,0 +1,153 @@
+#include "message-decoder.h"
+
+#include "cdr-decoder.h"
+#include "json-parser.h"
+#include "protobuf-decoder.h"
+#include "ros2msg.h"
+
+namespace argus {
+namespace {
+
+const Value* member(const ValueTree& t, const Value& obj, std::string_view name) {
+  if (obj.kind != VKind::Object) return nullptr;
+  for (uint32_t i = 0; i < obj.count; ++i) {
+    if (t.nodes[obj.first + i].key == name) return &t.nodes[obj.first + i];
+  }
+  return nullptr;
+}
+
+// "type" may be a string or an array like ["number", "null"].
+std::string_view schemaType(const ValueTree& t, const Value& s) {
+  const Value* ty = member(t, s, "type");
+  if (!ty) return {};
+  if (ty->kind == VKind::String) return ty->str;
+  if (ty->kind == VKind::Array) {
+    for (uint32_t i = 0; i < ty->count; ++i) {
+      const Value& e = t.nodes[ty->first + i];
+      if (e.kind == VKind::String && e.str != "null") return e.str;
+    }
+  }
+  return {};
+}
+
+uint32_t uintMember(const ValueTree& t, const Value& s, std::string_view name) {
+  const Value* v = member(t, s, name);
+  if (!v) return 0;
+  if (v->kind == VKind::Int && v->n.i > 0 && v->n.i < 0x7FFFFFFF) return static_cast<uint32_t>(v->n.i);
+  return 0;
+}
+
+LayoutNode jsonSchemaNode(const ValueTree& t, const Value& s, std::string name, int depth) {
+  std::string_view type = schemaType(t, s);
+  const Value* props = member(t, s, "properties");
+  if (props && props->kind == VKind::Object && depth < 32) {
+    LayoutNode n = LayoutNode::structOf(std::move(name));
+    for (uint32_t i = 0; i < props->count; ++i) {
+      const Value& p = t.nodes[props->first + i];
+      n.children.push_back(jsonSchemaNode(t, p, std::string(p.key), depth + 1));
+    }
+    return n;
+  }
+  if (type == "object") return LayoutNode::jsonCol(std::move(name));
+  if (type == "array") {
+    const Value* items = member(t, s, "items");
+    std::string_view it = items ? schemaType(t, *items) : std::string_view();
+    if (it == "number" || it == "integer" || it == "boolean") {
+      uint32_t minI = uintMember(t, s, "minItems"), maxI = uintMember(t, s, "maxItems");
+      if (maxI > 0 && minI == maxI) return LayoutNode::numArray(std::move(name), true, maxI);
+      return LayoutNode::numArray(std::move(name), false, maxI);
+    }
+    return LayoutNode::jsonCol(std::move(name));
+  }
+  return LayoutNode::scalar(std::move(name));
+}
+
+class JsonDecoder : public MessageDecoder {
+ public:
+  explicit JsonDecoder(std::string schemaText) : schemaText_(std::move(schemaText)) {
+    if (!schemaText_.empty()) {
+      uint32_t root;
+      if (parseJson(schemaText_, schema_, root).ok()) schemaRoot_ = static_cast<int64_t>(root);
+    }
+  }
+  bool schemaOk() const { return schemaText_.empty() || schemaRoot_ >= 0; }
+  Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const override {
+    return parseJson(data, tree, root);
+  }
+  Layout layout(const ValueTree& t, const Value& first, uint32_t limit) const override {
+    if (schemaRoot_ >= 0) {
+      const Value& s = schema_.nodes[static_cast<size_t>(schemaRoot_)];
+      const Value* props = member(schema_, s, "properties");
+      if (props && props->kind == VKind::Object && props->count > 0) {
+        return Layout(jsonSchemaNode(schema_, s, "", 0), limit);
+      }
+    }
+    return Layout::infer(t, first, limit);
+  }
+
+ private:
+  std::string schemaText_;
+  ValueTree schema_;
+  int64_t schemaRoot_ = -1;
+};
+
+class Ros2Decoder : public MessageDecoder {
+ public:
+  explicit Ros2Decoder(ros2::Schema s) : cdr_(std::move(s)) {}
+  Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const override {
+    return cdr_.decode(data, tree, root);
+  }
+  Layout layout(const ValueTree&, const Value&, uint32_t limit) const override {
+    return Layout(cdr_.layout(), limit);
+  }
+
+ private:
+  CdrDecoder cdr_;
+};
+
+class PbDecoder : public MessageDecoder {
+ public:
+  pb::ProtobufDecoder pb;
+  Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const override {
+    return pb.decode(data, tree, root);
+  }
+  Layout layout(const ValueTree&, const Value&, uint32_t limit) const override {
+    return Layout(pb.layout(), limit);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<MessageDecoder> createDecoder(std::string_view messageEncoding, std::string_view schemaName,
+                                              std::string_view schemaEncoding, std::string_view schemaData,
+                                              Status& status) {
+  status = Status::Ok();
+  if (messageEncoding == "json") {
+    std::string text = schemaEncoding == "jsonschema" ? std::string(schemaData) : std::string();
+    auto d = std::make_unique<JsonDecoder>(std::move(text));
+    if (!d->schemaOk()) {
+      status = Status::Error("BAD_SCHEMA", "jsonschema for \"" + std::string(schemaName) + "\" is not valid JSON", 0);
+      return nullptr;
+    }
+    return d;
+  }
+  if (messageEncoding == "cdr" && schemaEncoding == "ros2msg") {
+    ros2::Schema s;
+    status = ros2::parseSchema(schemaName, schemaData, s);
+    if (!status.ok()) return nullptr;
+    return std::make_unique<Ros2Decoder>(std::move(s));
+  }
+  if (messageEncoding == "protobuf" && schemaEncoding == "protobuf") {
+    auto d = std::make_unique<PbDecoder>();
+    status = pb::ProtobufDecoder::create(schemaData, schemaName, d->pb);
+    if (!status.ok()) return nullptr;
+    return d;
+  }
+  status = Status::Error("UNSUPPORTED_ENCODING",
+                         "message encoding \"" + std::string(messageEncoding) + "\" with schema encoding \"" +
+                             std::string(schemaEncoding) + "\" is not supported",
+                         0);
+  return nullptr;
+}
+
+}  // namespace argus

@@ -1,0 +1,32 @@
+// MessageDecoder: one per channel; turns message bytes into a ValueTree and
+// knows the row layout of its schema. Supported (message / schema encoding):
+//   json     / jsonschema or none
+//   cdr      / ros2msg
+//   protobuf / protobuf (FileDescriptorSet)
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "layout.h"
+#include "status.h"
+#include "value.h"
+
+namespace argus {
+
+class MessageDecoder {
+ public:
+  virtual ~MessageDecoder() = default;
+  virtual Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const = 0;
+  // The layout from the schema; schemaless decoders infer it from the first message.
+  virtual Layout layout(const ValueTree& firstTree, const Value& first, uint32_t arrayLimit) const = 0;
+};
+
+// Returns nullptr and sets `status` when the encoding pair is unsupported or
+// the schema does not parse.
+std::unique_ptr<MessageDecoder> createDecoder(std::string_view messageEncoding, std::string_view schemaName,
+                                              std::string_view schemaEncoding, std::string_view schemaData,
+                                              Status& status);
+
+}  // namespace argus

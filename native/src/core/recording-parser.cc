@@ -1,0 +1,243 @@
+#include "recording-parser.h"
+
+#include <charconv>
+
+namespace argus {
+namespace {
+
+constexpr size_t kMaxProblems = 1000;
+constexpr uint32_t kProblemsPerTopic = 5;
+
+void appendU64(std::string& s, uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  s.append(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+}  // namespace
+
+bool globMatch(std::string_view p, std::string_view s) {
+  // Iterative '*' matcher with backtracking to the last star: linear-ish, no recursion.
+  size_t pi = 0, si = 0, star = std::string_view::npos, mark = 0;
+  while (si < s.size()) {
+    if (pi < p.size() && p[pi] == '*') { star = pi++; mark = si; }
+    else if (pi < p.size() && p[pi] == s[si]) { ++pi; ++si; }
+    else if (star != std::string_view::npos) { pi = star + 1; si = ++mark; }
+    else return false;
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+RecordingParser::RecordingParser(ParseOptions opts)
+    : opts_(std::move(opts)), reader_([&] {
+        mcap::ReaderOptions r;
+        r.checkCrc = opts_.checkCrc;
+        r.yieldMessageIndexes = false;
+        return r;
+      }()) {
+  if (opts_.chunkBytes == 0) opts_.chunkBytes = 1;
+}
+
+void RecordingParser::addProblem(Problem p) {
+  if (meta_.problems.size() < kMaxProblems) {
+    meta_.problems.push_back(std::move(p));
+  } else if (meta_.problems.size() == kMaxProblems) {
+    meta_.problems.push_back(Problem{"TOO_MANY_PROBLEMS", "further problems were not recorded", p.offset, {}});
+  }
+}
+
+void RecordingParser::topicProblem(TopicState& t, std::string code, std::string message, uint64_t offset) {
+  if (t.problemsKept >= kProblemsPerTopic) return;
+  ++t.problemsKept;
+  addProblem(Problem{std::move(code), std::move(message), offset, t.sum.topic});
+}
+
+Status RecordingParser::feed(const uint8_t* data, size_t size) {
+  bytesFed_ += size;
+  reader_.append(data, size);
+  return pump();
+}
+
+Status RecordingParser::finish() {
+  if (finished_) return Status::Ok();
+  finished_ = true;
+  reader_.finish();
+  Status st = pump();
+  if (!st.ok()) return st;
+  for (auto& t : topics_) {
+    if (t->csv) t->csv->flush(chunks_);
+  }
+  if (reader_.recordsRead() == 0) {
+    return Status::Error("NO_RECORDS",
+                         "no complete MCAP record could be read (file ends at offset " +
+                             std::to_string(reader_.consumed()) + ")",
+                         reader_.consumed());
+  }
+  return Status::Ok();
+}
+
+Status RecordingParser::pump() {
+  for (;;) {
+    mcap::ReadResult r = reader_.next(rec_);
+    for (auto& p : reader_.problems()) addProblem(std::move(p));
+    reader_.problems().clear();
+    if (r == mcap::ReadResult::Error) return reader_.error();
+    if (r != mcap::ReadResult::Record) return Status::Ok();
+    switch (static_cast<mcap::Opcode>(rec_.opcode)) {
+      case mcap::Opcode::Schema: {
+        const auto& s = std::get<mcap::Schema>(rec_.body);
+        if (s.id != 0 && !schemas_.count(s.id)) {
+          schemas_.emplace(s.id, SchemaInfo{s.name, s.encoding, std::string(s.data)});
+        }
+        break;
+      }
+      case mcap::Opcode::Channel:
+        onChannel(std::get<mcap::Channel>(rec_.body));
+        break;
+      case mcap::Opcode::Message:
+        onMessage(std::get<mcap::Message>(rec_.body), rec_.offset);
+        break;
+      case mcap::Opcode::Metadata: {
+        const auto& m = std::get<mcap::Metadata>(rec_.body);
+        if (m.name == "vehicle") {
+          for (const auto& kv : m.metadata) meta_.vehicle.push_back(kv);
+        }
+        meta_.metadata.emplace_back(m.name, m.metadata);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+void RecordingParser::onChannel(const mcap::Channel& c) {
+  if (channels_.count(c.id)) return;  // summary sections repeat channels
+  ChannelInfo info;
+  info.schemaId = c.schemaId;
+  std::string name = c.topic;
+  auto it = topicIndex_.find(name);
+  if (it != topicIndex_.end()) {
+    TopicState& existing = *topics_[static_cast<size_t>(it->second)];
+    if (existing.schemaId == c.schemaId && existing.sum.messageEncoding == c.messageEncoding) {
+      info.topic = it->second;
+      channels_.emplace(c.id, info);
+      return;
+    }
+    // Same topic, different schema: its rows cannot share columns.
+    name = c.topic + "#" + std::to_string(c.id);
+  }
+  auto t = std::make_unique<TopicState>();
+  t->sum.topic = name;
+  t->sum.messageEncoding = c.messageEncoding;
+  t->schemaId = c.schemaId;
+  auto sit = schemas_.find(c.schemaId);
+  if (sit != schemas_.end()) {
+    t->sum.schemaName = sit->second.name;
+    t->sum.schemaEncoding = sit->second.encoding;
+  }
+  bool include = opts_.topics.empty();
+  for (const auto& p : opts_.topics) include = include || globMatch(p, c.topic);
+  for (const auto& p : opts_.excludeTopics) include = include && !globMatch(p, c.topic);
+  t->sum.selected = include;
+  for (const auto& [p, n] : opts_.decimate) {
+    if (globMatch(p, c.topic)) t->every = n == 0 ? 1 : n;
+  }
+  info.topic = static_cast<int>(topics_.size());
+  topicIndex_.emplace(name, info.topic);
+  channels_.emplace(c.id, info);
+  topics_.push_back(std::move(t));
+}
+
+void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
+  auto cit = channels_.find(m.channelId);
+  if (cit == channels_.end()) {
+    if (unknownChannelReports_++ < 5) {
+      addProblem(Problem{"UNKNOWN_CHANNEL",
+                         "message at offset " + std::to_string(offset) + " uses channel " +
+                             std::to_string(m.channelId) + " that no Channel record defined",
+                         offset, {}});
+    }
+    return;
+  }
+  TopicState& t = *topics_[static_cast<size_t>(cit->second.topic)];
+  TopicSummary& s = t.sum;
+  ++s.messageCount;
+  if (!t.haveTime) {
+    s.firstLogTime = s.lastLogTime = m.logTime;
+    t.haveTime = true;
+  } else {
+    if (m.logTime > s.lastLogTime && m.logTime - s.lastLogTime > s.largestGap) s.largestGap = m.logTime - s.lastLogTime;
+    if (m.logTime < s.firstLogTime) s.firstLogTime = m.logTime;
+    if (m.logTime > s.lastLogTime) s.lastLogTime = m.logTime;
+  }
+  if (!s.selected || t.decoderFailed) return;
+  if (t.seen++ % t.every != 0) return;
+
+  if (!t.decoder) {
+    std::string_view name, encoding, data;
+    auto sit = schemas_.find(t.schemaId);
+    if (sit != schemas_.end()) {
+      name = sit->second.name;
+      encoding = sit->second.encoding;
+      data = sit->second.data;
+      s.schemaName = sit->second.name;
+      s.schemaEncoding = sit->second.encoding;
+    }
+    Status st;
+    t.decoder = createDecoder(s.messageEncoding, name, encoding, data, st);
+    if (!t.decoder) {
+      t.decoderFailed = true;
+      topicProblem(t, st.code, "topic " + s.topic + ": " + st.message, offset);
+      return;
+    }
+  }
+  uint32_t root = 0;
+  Status st = t.decoder->decode(m.data, tree_, root);
+  if (!st.ok()) {
+    ++s.decodeErrors;
+    topicProblem(t, st.code,
+                 "topic " + s.topic + ": message at offset " + std::to_string(offset) +
+                     " (log_time " + std::to_string(m.logTime) + ") does not decode: " + st.message,
+                 offset);
+    return;
+  }
+  const Value& v = tree_.nodes[root];
+  if (!t.layout.resolved()) {
+    t.layout = t.decoder->layout(tree_, v, opts_.arrayExpandLimit);
+    t.layout.resolve(tree_, v);
+    s.columns = t.layout.columns();
+    std::vector<std::string> header = {"log_time_ns", "publish_time_ns", "sequence"};
+    header.insert(header.end(), s.columns.begin(), s.columns.end());
+    t.csv = std::make_unique<CsvWriter>(s.topic, opts_.chunkBytes);
+    t.csv->setColumns(header);
+  }
+  t.layout.flatten(tree_, v, cells_);
+  row_.clear();
+  appendU64(row_, m.logTime);
+  row_ += ',';
+  appendU64(row_, m.publishTime);
+  row_ += ',';
+  appendU64(row_, m.sequence);
+  for (const auto& c : cells_) {
+    row_ += ',';
+    appendCsvField(row_, c);
+  }
+  row_ += "\r\n";
+  t.csv->addRow(row_, chunks_);
+  ++s.rows;
+}
+
+RecordingSummary RecordingParser::summary() const {
+  RecordingSummary out;
+  out.vehicle = meta_.vehicle;
+  out.metadata = meta_.metadata;
+  out.problems = meta_.problems;
+  for (const auto& t : topics_) out.topics.push_back(t->sum);
+  out.truncated = reader_.truncated();
+  out.bytesRead = bytesFed_;
+  return out;
+}
+
+}  // namespace argus

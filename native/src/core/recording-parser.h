@@ -1,0 +1,105 @@
+// RecordingParser: the whole pipeline for one recording, still without I/O.
+// Bytes in (feed/finish) -> StreamReader records -> per-channel decoders ->
+// flattened rows -> per-topic CSV chunks, plus a summary of the recording.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "csv-writer.h"
+#include "layout.h"
+#include "message-decoder.h"
+#include "status.h"
+#include "stream-reader.h"
+
+namespace argus {
+
+struct ParseOptions {
+  std::vector<std::string> topics;         // include list (exact or glob with '*'); empty = all
+  std::vector<std::string> excludeTopics;  // exclude list, wins over include
+  std::vector<std::pair<std::string, uint32_t>> decimate;  // topic (or glob) -> keep every Nth message
+  uint32_t arrayExpandLimit = 16;
+  size_t chunkBytes = 1 << 20;
+  bool checkCrc = true;
+};
+
+struct TopicSummary {
+  std::string topic, messageEncoding, schemaName, schemaEncoding;
+  uint64_t messageCount = 0;  // all messages on the topic, before decimation
+  uint64_t rows = 0;          // rows written
+  uint64_t decodeErrors = 0;
+  uint64_t firstLogTime = 0, lastLogTime = 0, largestGap = 0;
+  bool selected = true;
+  std::vector<std::string> columns;  // field columns after log_time_ns,publish_time_ns,sequence
+};
+
+struct RecordingSummary {
+  mcap::KeyValues vehicle;
+  std::vector<std::pair<std::string, mcap::KeyValues>> metadata;
+  std::vector<TopicSummary> topics;
+  std::vector<Problem> problems;
+  bool truncated = false;
+  uint64_t bytesRead = 0;  // bytes fed to the parser
+};
+
+bool globMatch(std::string_view pattern, std::string_view name);
+
+class RecordingParser {
+ public:
+  explicit RecordingParser(ParseOptions opts);
+
+  // Processes everything complete in the bytes so far. A non-OK status is
+  // fatal (e.g. BAD_MAGIC); damage that still lets reading go on is a Problem.
+  Status feed(const uint8_t* data, size_t size);
+  // End of input: flushes the last CSV chunks. Fails when no record at all
+  // could be read.
+  Status finish();
+
+  // CSV chunks completed so far; the caller moves them out and clears.
+  std::vector<CsvChunk>& chunks() { return chunks_; }
+  RecordingSummary summary() const;
+
+ private:
+  struct SchemaInfo { std::string name, encoding, data; };
+  struct ChannelInfo { int topic = -1; uint16_t schemaId = 0; };
+  struct TopicState {
+    TopicSummary sum;
+    uint16_t schemaId = 0;
+    uint32_t every = 1;
+    uint64_t seen = 0;
+    bool haveTime = false;
+    bool decoderFailed = false;
+    std::unique_ptr<MessageDecoder> decoder;
+    Layout layout;
+    std::unique_ptr<CsvWriter> csv;
+    uint32_t problemsKept = 0;
+  };
+
+  Status pump();
+  void onChannel(const mcap::Channel& c);
+  void onMessage(const mcap::Message& m, uint64_t offset);
+  void topicProblem(TopicState& t, std::string code, std::string message, uint64_t offset);
+  void addProblem(Problem p);
+
+  ParseOptions opts_;
+  mcap::StreamReader reader_;
+  mcap::Record rec_;
+  std::unordered_map<uint16_t, SchemaInfo> schemas_;
+  std::unordered_map<uint16_t, ChannelInfo> channels_;
+  std::vector<std::unique_ptr<TopicState>> topics_;
+  std::map<std::string, int> topicIndex_;
+  std::vector<CsvChunk> chunks_;
+  RecordingSummary meta_;  // vehicle, metadata, problems
+  ValueTree tree_;
+  std::vector<std::string> cells_;
+  std::string row_;
+  uint32_t unknownChannelReports_ = 0;
+  bool finished_ = false;
+  uint64_t bytesFed_ = 0;
+};
+
+}  // namespace argus

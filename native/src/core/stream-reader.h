@@ -1,0 +1,85 @@
+// StreamReader: incremental MCAP record reader. No I/O: the caller appends
+// bytes as they arrive and pulls records; NeedMore is a normal answer.
+// Chunks are decompressed and their records yielded in place of the chunk.
+// Damage (truncation, bad lengths, CRC mismatches, undecompressable chunks)
+// becomes a Problem and reading goes on where the framing allows it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "records.h"
+#include "status.h"
+
+namespace argus::mcap {
+
+struct ReaderOptions {
+  bool checkCrc = true;                          // chunk, data section, summary, attachment CRCs
+  uint64_t maxChunkUncompressed = 1ull << 31;    // sanity cap on Chunk.uncompressed_size (2 GiB)
+  bool yieldChunks = false;                      // also yield the Chunk record itself (raw readers)
+  bool yieldMessageIndexes = true;               // MessageIndex records (after chunks)
+};
+
+enum class ReadResult { Record, NeedMore, End, Error };
+
+class StreamReader {
+ public:
+  explicit StreamReader(ReaderOptions opts = {});
+
+  // Copies bytes into the internal buffer. Views handed out earlier die.
+  void append(const uint8_t* data, size_t size);
+  // No more bytes will come: leftovers become a TRUNCATED problem.
+  void finish();
+
+  // Pulls the next record. Record: `out` filled. NeedMore: append more (or
+  // finish). End: the file is done. Error: fatal, see error().
+  ReadResult next(Record& out);
+
+  const Status& error() const { return error_; }
+  // Non-fatal problems found so far; the caller drains them.
+  std::vector<Problem>& problems() { return problems_; }
+  bool truncated() const { return truncated_; }
+  uint64_t recordsRead() const { return recordsRead_; }
+  // Absolute offset of the first byte not yet consumed.
+  uint64_t consumed() const { return base_ + pos_; }
+
+ private:
+  enum class State { Magic, Records, TrailingMagic, Done, Failed };
+
+  ReadResult nextInChunk(Record& out);
+  ReadResult openChunk(const Record& chunkRecord, Record& out);
+  void salvageUncompressedChunk(uint64_t offset, std::string_view partial);
+  void problem(std::string code, std::string message, uint64_t offset);
+  void consume(size_t n);
+  ReadResult fail(Status s);
+
+  ReaderOptions opts_;
+  State state_ = State::Magic;
+  std::vector<uint8_t> buf_;
+  size_t pos_ = 0;      // read position in buf_
+  uint64_t base_ = 0;   // absolute file offset of buf_[0]
+  bool finished_ = false;
+  bool truncated_ = false;
+  Status error_;
+  std::vector<Problem> problems_;
+  uint64_t recordsRead_ = 0;
+
+  // Running CRC of the data section (everything before DataEnd).
+  uint32_t dataCrc_ = 0;
+  bool inDataSection = true;
+  // Running CRC from the end of DataEnd, for the Footer summary_crc check.
+  uint32_t summaryCrc_ = 0;
+  uint64_t summaryCrcStart_ = 0;
+  bool summaryCrcValid_ = false;
+
+  // Current chunk being iterated.
+  std::vector<uint8_t> chunkBuf_;
+  std::string_view chunkData_;
+  size_t chunkPos_ = 0;
+  uint64_t chunkOffset_ = 0;
+  bool inChunk_ = false;
+  uint32_t unknownOpcodeReports_ = 0;
+};
+
+}  // namespace argus::mcap

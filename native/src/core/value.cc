@@ -1,0 +1,162 @@
+#include "value.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace argus {
+
+size_t primSize(Prim p) {
+  switch (p) {
+    case Prim::Bool: case Prim::Int8: case Prim::UInt8: return 1;
+    case Prim::Int16: case Prim::UInt16: return 2;
+    case Prim::Int32: case Prim::UInt32: case Prim::Float32: return 4;
+    case Prim::Int64: case Prim::UInt64: case Prim::Float64: return 8;
+  }
+  return 1;
+}
+
+Value ValueTree::primAt(const Value& arr, uint32_t i) {
+  size_t sz = primSize(arr.elem);
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(arr.str.data()) + static_cast<size_t>(i) * sz;
+  uint64_t raw = 0;
+  if (arr.bigEndian) {
+    for (size_t k = 0; k < sz; ++k) raw = (raw << 8) | p[k];
+  } else {
+    for (size_t k = sz; k-- > 0;) raw = (raw << 8) | p[k];
+  }
+  Value v;
+  switch (arr.elem) {
+    case Prim::Bool: v.kind = VKind::Bool; v.n.b = raw != 0; break;
+    case Prim::Int8: v.kind = VKind::Int; v.n.i = static_cast<int8_t>(raw); break;
+    case Prim::Int16: v.kind = VKind::Int; v.n.i = static_cast<int16_t>(raw); break;
+    case Prim::Int32: v.kind = VKind::Int; v.n.i = static_cast<int32_t>(raw); break;
+    case Prim::Int64: v.kind = VKind::Int; v.n.i = static_cast<int64_t>(raw); break;
+    case Prim::UInt8: case Prim::UInt16: case Prim::UInt32: case Prim::UInt64:
+      v.kind = VKind::UInt; v.n.u = raw; break;
+    case Prim::Float32: {
+      uint32_t r32 = static_cast<uint32_t>(raw);
+      float f;
+      std::memcpy(&f, &r32, 4);
+      v.kind = VKind::Float32;
+      v.n.d = f;
+      break;
+    }
+    case Prim::Float64: {
+      double d;
+      std::memcpy(&d, &raw, 8);
+      v.kind = VKind::Float64;
+      v.n.d = d;
+      break;
+    }
+  }
+  return v;
+}
+
+namespace {
+
+template <typename T>
+void appendNumber(std::string& out, T x) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, x);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+void appendFloat(std::string& out, const Value& v, bool json) {
+  double d = v.n.d;
+  if (!std::isfinite(d)) {
+    if (json) out += "null";  // JSON has no NaN/Infinity
+    else out += std::isnan(d) ? "nan" : (d > 0 ? "inf" : "-inf");
+    return;
+  }
+  if (v.kind == VKind::Float32) appendNumber(out, static_cast<float>(d));
+  else appendNumber(out, d);
+}
+
+constexpr uint32_t kJsonBlobLimit = 64;
+
+}  // namespace
+
+void appendScalar(std::string& out, const Value& v) {
+  switch (v.kind) {
+    case VKind::Null: break;
+    case VKind::Bool: out += v.n.b ? "true" : "false"; break;
+    case VKind::Int: appendNumber(out, v.n.i); break;
+    case VKind::UInt: appendNumber(out, v.n.u); break;
+    case VKind::Float32: case VKind::Float64: appendFloat(out, v, false); break;
+    case VKind::String: out.append(v.str); break;
+    default: break;
+  }
+}
+
+void appendJsonString(std::string& out, std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void appendJson(std::string& out, const ValueTree& t, const Value& v) {
+  switch (v.kind) {
+    case VKind::Null: out += "null"; break;
+    case VKind::Bool: case VKind::Int: case VKind::UInt: appendScalar(out, v); break;
+    case VKind::Float32: case VKind::Float64: appendFloat(out, v, true); break;
+    case VKind::String: appendJsonString(out, v.str); break;
+    case VKind::Object:
+      out += '{';
+      for (uint32_t i = 0; i < v.count; ++i) {
+        const Value& c = t.nodes[v.first + i];
+        if (i) out += ',';
+        appendJsonString(out, c.key);
+        out += ':';
+        appendJson(out, t, c);
+      }
+      out += '}';
+      break;
+    case VKind::Array:
+      out += '[';
+      for (uint32_t i = 0; i < v.count; ++i) {
+        if (i) out += ',';
+        appendJson(out, t, t.nodes[v.first + i]);
+      }
+      out += ']';
+      break;
+    case VKind::PrimArray:
+      if (v.blob && v.count > kJsonBlobLimit) {
+        // Blobs (images, point clouds) are never dumped, only sized.
+        out += "{\"len\":";
+        appendNumber(out, v.count);
+        out += '}';
+        break;
+      }
+      out += '[';
+      for (uint32_t i = 0; i < v.count; ++i) {
+        if (i) out += ',';
+        Value e = ValueTree::primAt(v, i);
+        if (e.kind == VKind::Float32 || e.kind == VKind::Float64) appendFloat(out, e, true);
+        else appendScalar(out, e);
+      }
+      out += ']';
+      break;
+  }
+}
+
+}  // namespace argus

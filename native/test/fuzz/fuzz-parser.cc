@@ -1,0 +1,25 @@
+// libFuzzer entry point over the whole core pipeline (reader, decoders,
+// flattening, CSV). Build with clang -fsanitize=fuzzer,address,undefined, or
+// with sanitize-main.cc as a plain driver under g++ (see run-sanitized.sh).
+#include <cstddef>
+#include <cstdint>
+
+#include "core/recording-parser.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  argus::ParseOptions opts;
+  opts.chunkBytes = 4096;
+  opts.arrayExpandLimit = 4;
+  argus::RecordingParser parser(opts);
+  // Feed in uneven pieces so every NeedMore path is taken.
+  size_t step = size > 0 ? 1 + (data[0] % 61) : 1;
+  argus::Status st;
+  for (size_t p = 0; p < size && st.ok(); p += step) {
+    size_t n = size - p < step ? size - p : step;
+    st = parser.feed(data + p, n);
+    parser.chunks().clear();
+  }
+  if (st.ok()) parser.finish();
+  (void)parser.summary();
+  return 0;
+}

@@ -1,0 +1,11 @@
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import pg from 'pg';
+const t0=Date.now();
+const db = await PGlite.create({ dataDir: '/tmp/pgltest', extensions: { vector } });
+console.log('create', Date.now()-t0);
+await db.exec('CREATE EXTENSION IF NOT EXISTS vector;');
+const srv = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 8 });
+await srv.start();
+console.log(srv.getServerConn?.(), Object.keys(srv));

@@ -1,0 +1,2 @@
+import { runSimCli } from './src/index.js';
+process.exitCode = await runSimCli(process.argv.slice(2));

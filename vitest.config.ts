@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{shared,native,sim,edge-agent,cloud-hub,cli}/{src,lib}/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // Two cores: the native build and PGlite are heavy; keep parallelism modest.
+    maxWorkers: 2,
+  },
+});
