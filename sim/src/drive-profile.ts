@@ -184,6 +184,7 @@ export function buildDriveProfile(rng: Rng, opts: ProfileOptions): DriveProfile 
       bar = t < parkedUntilS ? 0 : holdPressure;
     } else if (phase === 'accel') {
       a = Math.min(aMax, 0.9 * ((holding ? Math.max(target, 9) : target) - v) + 0.4);
+      if (turnStart >= 0 && t <= turnStart + turnLen && v > 4) a = Math.min(a, 0.3); // gentle through the turn
     } else if (phase === 'cruise') {
       const wobble = 1.2 * Math.sin((2 * Math.PI * t) / 37 + drift);
       const goal = holding ? Math.max(target, 9) : target;
@@ -198,7 +199,7 @@ export function buildDriveProfile(rng: Rng, opts: ProfileOptions): DriveProfile 
     else if (phase === 'cruise') thr = Math.max(0, 6 + 10 * a + 0.4 * v);
 
     // Steering: lane keeping plus the occasional turn when pulling away.
-    const laneScale = v < 1 ? 0.2 : 1;
+    const laneScale = Math.min(1, 0.2 + (0.8 * v) / 3); // continuous, so the command never jumps
     let cmd = laneScale * (2.2 * Math.sin((2 * Math.PI * t) / 7.3 + lanePhase) + 1.1 * Math.sin((2 * Math.PI * t) / 3.1));
     if (turnStart >= 0 && t >= turnStart && t <= turnStart + turnLen) {
       cmd += (turnAmp * (1 - Math.cos((2 * Math.PI * (t - turnStart)) / turnLen))) / 2;

@@ -65,6 +65,7 @@ export function detectAnomalies(f: DriveFeatures, kb: KnowledgeBase): Anomaly[] 
     });
   }
   const logRules = kb.faults.flatMap((x) => x.signature).filter((r) => r.kind === 'log');
+  const logTopic = Object.entries(f.topics).find(([, t]) => t.columns.includes('msg') && t.columns.includes('level'))?.[0] ?? logRules[0]?.topic ?? 'log';
   for (const g of f.rosout.groups) {
     if (g.level < 50) continue;
     const known = logRules.some((r) => r.kind === 'log' && (r.node === undefined || r.node === g.node) && (r.text === undefined || g.text.toLowerCase().includes(r.text.toLowerCase())));
@@ -72,7 +73,7 @@ export function detectAnomalies(f: DriveFeatures, kb: KnowledgeBase): Anomaly[] 
     out.push({
       kind: 'log',
       name: `FATAL from ${g.node}: ${g.text.slice(0, 80)}`,
-      topic: '/rosout',
+      topic: logTopic,
       t_start_s: g.first_s,
       t_end_s: g.last_s,
       text: `[${g.node}] ${g.text} (FATAL, ${g.count}×)`,

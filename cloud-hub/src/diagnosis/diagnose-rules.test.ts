@@ -63,7 +63,7 @@ const steering: DriveMods = {
   statuses: (t) => (t >= 101 && t < 110 ? [{ level: 2, name: 'eps', message: 'steering tracking error', code: '0xD002' }] : []),
 };
 
-describe('diagnoseRules', () => {
+describe('diagnoseRules', { timeout: 60_000 }, () => {
   it('calls a healthy drive with healthy noise healthy', () => {
     const r = diagnose({});
     expect(r.findings).toEqual([]);

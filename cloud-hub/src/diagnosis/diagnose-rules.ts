@@ -10,7 +10,7 @@ import type { DriveFeatures } from '../gather/features.js';
 import { SEVERITY_RANK, type KbFault, type KnowledgeBase } from '../kb/knowledge-base.js';
 import { detectAnomalies, type Anomaly } from './anomalies.js';
 import { evaluateRule, type RuleOutcome } from './evaluate-rule.js';
-import { linkConsequences } from './link-consequences.js';
+import { linkConsequences, ONSET_TOLERANCE_S } from './link-consequences.js';
 import { selectCause, type CauseSelection } from './select-cause.js';
 
 /** One step of the diagnosis trace. */
@@ -84,6 +84,7 @@ export function diagnoseRules(features: DriveFeatures, vehicle: VehicleInfo, kb:
       const outcomes = fault.signature.map((r) => evaluateRule(r, features));
       const primary = outcomes.find((o) => o.rule.role === 'primary');
       if (!primary) continue;
+      if (primary.matched) for (const o of outcomes) if (o.rule.role === 'consequence') keepAfterOnset(o, primary.t_start_s ?? 0);
       if (!primary.evaluable) notEvaluable.push(`${fault.code}: ${primary.fact}`);
       else if (primary.matched) found.push({ fault, primary, outcomes });
       else if (primary.intervals.length > 0 || outcomes.some((o) => o.matched)) nearMisses.push({ code: fault.code, fact: primary.fact });
@@ -95,7 +96,12 @@ export function diagnoseRules(features: DriveFeatures, vehicle: VehicleInfo, kb:
         faults_evaluated: kb.faults.length - skipped.length,
         skipped_for_platform: skipped,
         not_evaluable: notEvaluable,
-        detected: found.map((d) => ({ code: d.fault.code, primary: d.primary.fact, supporting: d.outcomes.filter((o) => o.rule.role !== 'primary' && o.matched).map((o) => o.fact) })),
+        detected: found.map((d) => ({
+          code: d.fault.code,
+          primary: d.primary.fact,
+          supporting: d.outcomes.filter((o) => o.rule.role === 'supporting' && o.matched).map((o) => o.fact),
+          consequences: d.outcomes.filter((o) => o.rule.role === 'consequence' && o.matched).map((o) => o.fact),
+        })),
         near_misses: nearMisses,
       },
     };
@@ -133,6 +139,16 @@ export function diagnoseRules(features: DriveFeatures, vehicle: VehicleInfo, kb:
 
   const status = findings.some((f) => f.code !== null) ? 'fault' : findings.length > 0 ? 'unknown' : 'healthy';
   return { status, findings, summary: summarize(status, findings, features), trace };
+}
+
+/** A consequence only counts where it follows the root's onset (within the tolerance). */
+function keepAfterOnset(o: RuleOutcome, onset: number): void {
+  if (!o.matched) return;
+  const after = o.intervals.filter((iv) => iv.end_s >= onset - ONSET_TOLERANCE_S);
+  if (after.length > 0 || o.intervals.length === 0) return;
+  o.matched = false;
+  o.fact += ` (only before the root's onset at t=${onset.toFixed(1)} s)`;
+  o.evidence = [];
 }
 
 function toFinding(d: Detection): Finding {

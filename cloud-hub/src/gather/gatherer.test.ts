@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { demoKnowledgeBase } from '../kb/demo-kb.js';
 import { DriveFeatures } from './features.js';
 import { createGatherer } from './gatherer.js';
-import { referenceDrive } from './testing/reference-drive.js';
+import { topicChunks } from './testing/csv-fixture.js';
+import { referenceDrive, T0_NS } from './testing/reference-drive.js';
 import { watchesFromKb, watchForRule } from './watch-spec.js';
 
 const kb = demoKnowledgeBase();
@@ -27,7 +28,7 @@ const watchOf = (f: DriveFeatures, code: string, role = 'primary') => {
   return f.watches[watchForRule(rule).id]!;
 };
 
-describe('createGatherer on a healthy reference drive', () => {
+describe('createGatherer on a healthy reference drive', { timeout: 60_000 }, () => {
   const features = gather(referenceDrive());
 
   it('produces schema-valid, JSON-serialisable features', () => {
@@ -92,7 +93,7 @@ describe('createGatherer on a healthy reference drive', () => {
   });
 });
 
-describe('watches', () => {
+describe('watches', { timeout: 60_000 }, () => {
   it('intersects a cross-topic while condition (radar blind while moving)', () => {
     const f = gather(referenceDrive({ values: { '/sensors/radar_front/tracks_meta': { count: (t, h) => (t > 40 && t < 100 ? 0 : h) } } }));
     const w = watchOf(f, '0x8021');
@@ -124,5 +125,17 @@ describe('watches', () => {
     expect(w.longest_s).toBeGreaterThan(25);
     expect(w.longest_s).toBeLessThan(32);
     expect(f.topics['/sensors/camera_front/frame_meta']!.min_rate_hz).toBe(w.min_rate_hz);
+  });
+
+  it('tracks conditions per entity when a topic interleaves rows of several (CAN buses)', () => {
+    const g = createGatherer({ watches });
+    const can = topicChunks({ topic: '/can/stats', hz: 2, fields: ['bus', 'load_pct', 'error_frames', 'bus_off'],
+      row: (t, i) => (i % 2 === 0 ? ['pt', t >= 50 && t < 130 ? 91 : 50, 0, false] : ['chassis', 40, 0, false]) }, 180, T0_NS, 100);
+    for (const c of can) g.addChunk('/can/stats', c);
+    const f = g.finish();
+    const w = watchOf(f, '0xB002');
+    expect(w.interval_count).toBe(1);
+    expect(w.longest_s).toBeCloseTo(80, 0);
+    expect(w.match_count).toBe(80);
   });
 });

@@ -81,12 +81,14 @@ export function createGatherer(options: GathererOptions): Gatherer {
         levelCol = st.col('level');
         nameCol = st.col('name');
         msgCol = st.col('msg');
-        if (st.col('log_time_ns') !== 0) problems.push(`${topic}: first column is "${cells[0] ?? ''}", expected log_time_ns`);
+        const msg = `${topic}: no log_time_ns column; using the first column as time`;
+        if (st.col('log_time_ns') < 0 && !problems.includes(msg)) problems.push(msg);
         return;
       }
       if (Number.isNaN(base)) {
-        const ns = Number(cells[0]);
-        if (cells[0] !== '' && Number.isFinite(ns)) base = ns;
+        const raw = cells[st.timeCol] ?? '';
+        const ns = Number(raw);
+        if (raw !== '' && Number.isFinite(ns)) base = ns;
       }
       const tp = st.addTime(cells, base);
       if (!tp) return;
@@ -103,6 +105,7 @@ export function createGatherer(options: GathererOptions): Gatherer {
   }
 
   function finish(): DriveFeatures {
+    for (const s of topics.values()) s.flush();
     const present = [...topics.values()].filter((s) => s.timing.count > 0);
     const t0 = Math.min(...present.map((s) => s.timing.firstT));
     const tEnd = Math.max(...present.map((s) => s.timing.lastT));

@@ -122,3 +122,70 @@ export function shiftIntervals(list: readonly Interval[], dt: number): Interval[
 export function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
+
+/** Union of interval lists: overlapping or touching intervals merge, counts add. */
+export function unionIntervals(lists: readonly (readonly Interval[])[]): Interval[] {
+  const all = lists.flat().map((iv) => ({ ...iv })).sort((a, b) => a.start_s - b.start_s);
+  const out: Interval[] = [];
+  for (const iv of all) {
+    const last = out[out.length - 1];
+    if (last && iv.start_s <= last.end_s) {
+      last.end_s = Math.max(last.end_s, iv.end_s);
+      last.count += iv.count;
+    } else {
+      out.push(iv);
+    }
+  }
+  return out;
+}
+
+/**
+ * One {@link IntervalTracker} per group of rows (e.g. per CAN bus when a topic
+ * interleaves rows of several buses), read back as the union of the groups.
+ * With a single group it is exactly that group's tracker.
+ */
+export class GroupedTracker {
+  private readonly groups = new Map<string, IntervalTracker>();
+  private merged: Interval[] | null = null;
+
+  /** Feeds one sample of `group` (see {@link IntervalTracker.update}). */
+  update(group: string, t: number, held: boolean, holdLimitS: number, periodS: number): void {
+    let tr = this.groups.get(group);
+    if (!tr) {
+      tr = new IntervalTracker();
+      this.groups.set(group, tr);
+    }
+    tr.update(t, held, holdLimitS, periodS);
+    this.merged = null;
+  }
+
+  /** Closes open intervals of every group. */
+  finish(periodS: number): void {
+    for (const tr of this.groups.values()) tr.finish(periodS);
+    this.merged = null;
+  }
+
+  private single(): IntervalTracker | undefined {
+    return this.groups.size === 1 ? this.groups.values().next().value : undefined;
+  }
+
+  /** Where the condition held in any group. */
+  get intervals(): Interval[] {
+    this.merged ??= this.single()?.intervals ?? unionIntervals([...this.groups.values()].map((g) => g.intervals));
+    return this.merged;
+  }
+  get truncated(): boolean {
+    return [...this.groups.values()].some((g) => g.truncated);
+  }
+  get totalS(): number {
+    return this.single()?.totalS ?? intervalTotals(this.intervals).total_s;
+  }
+  get longestS(): number {
+    return this.single()?.longestS ?? intervalTotals(this.intervals).longest_s;
+  }
+  get matchCount(): number {
+    let n = 0;
+    for (const g of this.groups.values()) n += g.matchCount;
+    return n;
+  }
+}

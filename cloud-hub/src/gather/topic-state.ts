@@ -4,7 +4,7 @@
  */
 import { cellNumber, parseCell, type Cell } from './csv.js';
 import { FieldAccumulator } from './field-stats.js';
-import { IntervalTracker } from './intervals.js';
+import { GroupedTracker, IntervalTracker } from './intervals.js';
 import { pickSeriesFields, SeriesAccumulator } from './series.js';
 import { TopicTiming } from './topic-timing.js';
 import { evalPredicate, predicateFields, type Predicate, type WatchSpec } from './watch-spec.js';
@@ -13,12 +13,13 @@ import { evalPredicate, predicateFields, type Predicate, type WatchSpec } from '
 export const MAX_FIELDS_PER_TOPIC = 256;
 /** Columns every chunk starts with; data fields follow. */
 export const FIXED_COLUMNS = ['log_time_ns', 'publish_time_ns', 'sequence'] as const;
+const FIXED: ReadonlySet<string> = new Set(FIXED_COLUMNS);
 
 /** A conjunction of predicates on this topic, tracked as intervals. */
 export interface ConditionState {
   key: string;
   preds: Predicate[];
-  tracker: IntervalTracker;
+  tracker: GroupedTracker;
 }
 
 /** State of one rise watch. */
@@ -56,14 +57,22 @@ export class TopicState {
   private colIndex = new Map<string, number>();
   private colAcc: (FieldAccumulator | null | undefined)[] = [];
   private colSeries: number[] = [];
+  private isData: boolean[] = [];
   private vals: Cell[] = [];
+  // Rows held back until the group column is decided.
+  private pending: { cells: string[]; t: number; period: number }[] | null = [];
+  private groupCol = -1;
+  /** Index of `log_time_ns` in the current chunk. */
+  timeCol = 0;
+  private groups = 1;
+  private seriesDone = false;
 
   constructor(readonly topic: string, private readonly seriesBucketS: number) {}
 
   /** Registers a condition (conjunction of predicates) to track on this topic. */
   addCondition(key: string, preds: Predicate[]): void {
     if (this.conditions.some((c) => c.key === key)) return;
-    this.conditions.push({ key, preds, tracker: new IntervalTracker() });
+    this.conditions.push({ key, preds, tracker: new GroupedTracker() });
     for (const p of preds) for (const f of predicateFields(p)) this.watchedFields.add(f);
   }
 
@@ -78,9 +87,12 @@ export class TopicState {
 
   /** Starts a chunk with its header row. */
   setHeader(header: string[]): void {
+    this.flush();
     this.colIndex = new Map(header.map((c, i) => [c, i]));
     for (const c of header) if (!this.columns.includes(c)) this.columns.push(c);
-    this.colAcc = header.map((c, i) => (i < FIXED_COLUMNS.length ? null : this.fields.get(c)));
+    this.timeCol = this.colIndex.get('log_time_ns') ?? 0;
+    this.isData = header.map((c) => !FIXED.has(c));
+    this.colAcc = header.map((c) => (FIXED.has(c) ? null : this.fields.get(c)));
     this.colSeries = header.map((c) => (this.series ? this.series.fields.indexOf(c) : -1));
     this.vals = new Array<Cell>(header.length).fill(null);
     if (this.kind === undefined) {
@@ -96,7 +108,7 @@ export class TopicState {
 
   /** Records the timing of one row; returns its period (NaN for the first) or null for a bad row. */
   addTime(cells: string[], base: number): { t: number; period: number } | null {
-    const raw = cells[0] ?? '';
+    const raw = cells[this.timeCol] ?? '';
     const ns = Number(raw);
     if (raw === '' || !Number.isFinite(ns)) {
       this.badRows++;
@@ -116,10 +128,33 @@ export class TopicState {
 
   /** Feeds one data row (after addTime) to statistics, series and watches. */
   addDataRow(cells: string[], t: number, period: number): void {
+    if (this.pending) {
+      this.pending.push({ cells, t, period });
+      if (this.pending.length >= GROUP_PROBE_ROWS) this.flush();
+      return;
+    }
+    this.processRow(cells, t, period);
+  }
+
+  /** Decides the group column from the rows held back, then processes them. Call before finishing. */
+  flush(): void {
+    const rows = this.pending;
+    if (!rows || rows.length === 0) return;
+    this.pending = null;
+    this.groupCol = groupColumn(rows.map((r) => r.cells), this.colIndex);
+    if (this.groupCol >= 0) this.groups = new Set(rows.map((r) => r.cells[this.groupCol])).size;
+    for (const r of rows) this.processRow(r.cells, r.t, r.period);
+  }
+
+  private processRow(cells: string[], t: number, period: number): void {
     const vals = this.vals;
     const n = Math.min(cells.length, vals.length);
-    if (!this.series && this.timing.count === 1) this.initSeries(cells);
-    for (let i = FIXED_COLUMNS.length; i < n; i++) {
+    if (!this.seriesDone) {
+      this.seriesDone = true;
+      this.initSeries(cells);
+    }
+    for (let i = 0; i < n; i++) {
+      if (!this.isData[i]) continue;
       const v = parseCell(cells[i]!);
       vals[i] = v;
       const x = typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : NaN;
@@ -134,13 +169,14 @@ export class TopicState {
       const i = this.colIndex.get(f);
       return i === undefined ? null : (vals[i] ?? null);
     };
-    const typical = this.timing.typicalPeriod();
+    const typical = this.timing.typicalPeriod() * this.groups;
     const holdLimit = Number.isNaN(typical) ? Infinity : Math.max(5 * typical, 1);
     const hold = Number.isNaN(typical) ? 0 : typical;
+    const group = this.groupCol >= 0 ? (cells[this.groupCol] ?? '') : '';
     for (const c of this.conditions) {
       let held = true;
       for (const p of c.preds) if (!evalPredicate(p, get)) { held = false; break; }
-      c.tracker.update(t, held, holdLimit, hold);
+      c.tracker.update(group, t, held, holdLimit, hold);
     }
     if (!Number.isNaN(period)) {
       for (const g of this.gapTrackers) if (period >= g.spec.min_gap_s) g.tracker.add(t - period, t, 1);
@@ -163,7 +199,7 @@ export class TopicState {
   private initSeries(cells: string[]): void {
     const numeric: string[] = [];
     for (const [name, i] of this.colIndex) {
-      if (i < FIXED_COLUMNS.length) continue;
+      if (FIXED.has(name)) continue;
       const v = parseCell(cells[i] ?? '');
       if (typeof v === 'number' || typeof v === 'boolean' || (v === null && this.watchedFields.has(name))) numeric.push(name);
     }
@@ -177,6 +213,27 @@ export class TopicState {
 }
 
 const SMOOTH_WINDOW = 5;
+/** Rows examined to find an interleaving group column. */
+const GROUP_PROBE_ROWS = 32;
+
+/**
+ * A text column that interleaves a few entities row by row (e.g. `bus` =
+ * pt, chassis, pt, …): 2–16 distinct values, changing on at least half the
+ * rows. Conditions are then tracked per entity. Returns its index or -1.
+ */
+export function groupColumn(rows: readonly string[][], colIndex: ReadonlyMap<string, number>): number {
+  if (rows.length < 4) return -1;
+  for (const [name, i] of colIndex) {
+    if (FIXED.has(name) || name.endsWith('frame_id')) continue;
+    const values = rows.map((r) => r[i] ?? '');
+    if (values.some((v) => v === '' || typeof parseCell(v) !== 'string' || v.startsWith('[') || v.startsWith('{'))) continue;
+    const distinct = new Set(values).size;
+    let changes = 0;
+    for (let k = 1; k < values.length; k++) if (values[k] !== values[k - 1]) changes++;
+    if (distinct >= 2 && distinct <= 16 && changes >= 0.5 * (values.length - 1)) return i;
+  }
+  return -1;
+}
 
 function updateRise(r: RiseState, v: number, t: number): void {
   if (!Number.isFinite(v)) return;

@@ -157,7 +157,7 @@ ReadResult StreamReader::next(Record& out) {
         return ReadResult::End;
       case State::Magic: {
         size_t n = avail < kMagicSize ? avail : kMagicSize;
-        if (std::memcmp(p, kMagic, n) != 0) {
+        if (n > 0 && std::memcmp(p, kMagic, n) != 0) {
           return fail(Status::Error("BAD_MAGIC", "not an MCAP file: bad magic at offset 0", 0));
         }
         if (avail < kMagicSize) {

@@ -95,14 +95,15 @@ export function referenceDrive(mods: DriveMods = {}): Map<string, string[]> {
     const over = mods.values?.[spec.topic] ?? {};
     const drop = mods.drop?.[spec.topic];
     const lidarHiccup = noise && spec.topic === '/sensors/lidar_front/scan_meta';
+    const hasStamp = spec.fields.includes('header.stamp.sec');
     const gen: TopicGenerator = {
       topic: spec.topic, hz: spec.hz, fields: spec.fields,
       row: (t, i) => {
         if (drop?.(t) || (lidarHiccup && t > 120 && t < 120.6)) return null;
         const v = spec.values(t, i);
+        const st = hasStamp ? stamp(T0_NS, t, 'base_link') : [];
         return spec.fields.map((f) => {
-          const healthy: FixtureCell = f.startsWith('header.stamp') || f === 'header.frame_id'
-            ? stamp(T0_NS, t, 'base_link')[f === 'header.stamp.sec' ? 0 : f === 'header.stamp.nanosec' ? 1 : 2]!
+          const healthy: FixtureCell = f === 'header.stamp.sec' ? st[0]! : f === 'header.stamp.nanosec' ? st[1]! : f === 'header.frame_id' ? st[2]!
             : f.includes('covariance.') ? (v.cov ?? 0) : (v[f] ?? null);
           const fn = over[f];
           return fn ? fn(t, healthy) : healthy;

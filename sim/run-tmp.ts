@@ -1,2 +1,0 @@
-import { runSimCli } from './src/index.js';
-process.exitCode = await runSimCli(process.argv.slice(2));
