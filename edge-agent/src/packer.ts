@@ -38,7 +38,14 @@ export async function packRecording(file: string, o: { stateDir: string; vin?: s
   const tmpId = `packing-${createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 16)}`;
   const work = outboxPaths.batchDir(o.stateDir, tmpId);
   await rm(work, { recursive: true, force: true });
+  try {
+    return await packInto(file, size, work, o);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
 
+async function packInto(file: string, size: number, work: string, o: { stateDir: string; vin?: string | undefined; parse: ParseOptions; log: Logger; now?: () => Date }): Promise<PackedBatch> {
   const fileIds = new Map<string, string>();
   const files = new Map<string, ManifestFile>();
   const envelopes: Omit<ChunkEnvelope, 'batch_id' | 'chunk_count'>[] = [];
@@ -95,7 +102,6 @@ export async function packRecording(file: string, o: { stateDir: string; vin?: s
     await unlink(staged);
     frames.push(path.basename(target));
   }
-  await rm(work, { recursive: true, force: true });
   await writeFileAtomic(outboxPaths.manifest(dir), JSON.stringify(manifest));
   o.log.info('recording packed', { file, batch_id: batchId, chunks: frames.length, topics: files.size, truncated: summary.truncated });
   return { batchId, dir, manifest, frames };

@@ -264,5 +264,6 @@ describe('file variants', () => {
     expect(md?.get('started_at')).toBe('2025-03-04T05:06:07.000Z');
     expect(d.topics['/imu/data']?.[0]?.logTime).toBeGreaterThanOrEqual(BigInt(Date.parse('2025-03-04T05:06:07Z')) * 1_000_000n);
     await expect(writeDrive({ out: join(dir, 'bad.mcap'), firmware: { flux: '1.0.0' } as never })).rejects.toThrow(/unknown firmware/);
+    await expect(writeDrive({ out: join(dir, 'bad.mcap'), vin: 'IOQ12345678901234' })).rejects.toThrow(/vin must be/);
   });
 });

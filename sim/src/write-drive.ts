@@ -3,6 +3,7 @@
  * MCAP file to disk (chunked, compressed, indexed, with summary — or the
  * degraded variants real recorders leave behind).
  */
+import { VIN_PATTERN } from '@argus/shared';
 import { McapWriter } from '@mcap/core';
 import { randomInt } from 'node:crypto';
 import { chunkCompressor, type Compression } from './compression.js';
@@ -105,7 +106,7 @@ export async function writeDrive(options: WriteDriveOptions): Promise<WriteDrive
   const body = PLATFORM_BODY[platform];
   const idRng = Rng.derive(seed, 'identity');
   const vin = options.vin ?? randomVin(idRng, platform);
-  if (vin.length !== 17) throw new SimOptionsError(`vin must have 17 characters, got "${vin}"`);
+  if (!VIN_PATTERN.test(vin)) throw new SimOptionsError(`vin must be 17 characters without I, O, Q; got "${vin}"`);
   const vehicleId = options.vehicleId ?? `${body.idPrefix}-${String(idRng.int(1, 999)).padStart(3, '0')}`;
   const driveId = idRng.uuid();
   const startedAt = options.startTime ?? defaultStart(seed);

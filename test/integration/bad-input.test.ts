@@ -1,0 +1,163 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ChunkAck, encodeChunkFrame, UplinkRejection, vehicleToken, vehicleTopic, type ChunkEnvelope,
+} from '@argus/shared';
+import { parseAgentConfig, processDrive } from '@argus/edge-agent';
+import { randomVin, Rng, writeDrive } from '@argus/sim';
+import { startTestHub, type TestHub } from '../support/test-hub.js';
+
+/** A vehicle's raw MQTT client, subscribed to its downlink. */
+async function vehicleClient(t: TestHub, vin: string, token = vehicleToken(t.cfg.vehicleSecret, vin)): Promise<MqttClient> {
+  const c = mqtt.connect(t.hub.mqttUrl, { username: vin, password: token, clientId: `test-${randomUUID()}`, reconnectPeriod: 0, protocolVersion: 4 });
+  await new Promise<void>((resolve, reject) => {
+    c.once('connect', () => resolve());
+    c.once('error', reject);
+  });
+  await c.subscribeAsync([vehicleTopic(vin, 'chunk-ack'), vehicleTopic(vin, 'rejected')], { qos: 1 });
+  return c;
+}
+
+function nextMessage(c: MqttClient, topic: string): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const on = (t: string, p: Buffer) => {
+      if (t !== topic) return;
+      c.off('message', on);
+      resolve(p);
+    };
+    c.on('message', on);
+  });
+}
+
+function envelopeFor(batchId: string, data: Buffer, raw: Buffer, sha = createHash('sha256').update(data).digest('hex')): ChunkEnvelope {
+  return { v: 1, batch_id: batchId, file_id: 't000', topic: '/compute/stats', chunk_index: 0, chunk_count: 1, sha256: sha, content_encoding: 'gzip', byte_length: data.length, raw_length: raw.length, rows: 1 };
+}
+
+describe('bad input on the skeleton boundaries', () => {
+  let t: TestHub;
+  const vin = randomVin(Rng.derive(5, 'vin'), 'J7');
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => t?.stop());
+
+  it('a corrupt recording is quarantined with its reason and nothing reaches the hub; the next drive still uploads', async () => {
+    const work = await mkdtemp(path.join(os.tmpdir(), 'argus-bad-'));
+    const bad = path.join(work, 'corrupt.mcap');
+    await writeFile(bad, Buffer.from('this is not an MCAP file at all, just text'));
+    const cfg = parseAgentConfig({ token: vehicleToken(t.cfg.vehicleSecret, vin), mqttUrl: t.hub.mqttUrl, stateDir: path.join(work, 'agent') });
+    const before = (await t.hub.batches.list()).length;
+    const out = await processDrive(bad, cfg, t.log);
+    expect(out.kind).toBe('quarantined');
+    if (out.kind !== 'quarantined') return;
+    expect(out.reason).toMatch(/corrupt\.mcap/);
+    expect(out.reason).toMatch(/BAD_MAGIC|magic/i);
+    const q = JSON.parse(await readFile(path.join(work, 'agent', 'quarantine', 'corrupt.mcap.json'), 'utf8')) as { reason: string };
+    expect(q.reason).toBe(out.reason);
+    expect((await t.hub.batches.list()).length).toBe(before);
+    // The outbox holds no half-packed batch.
+    const outbox = await readdir(path.join(work, 'agent', 'outbox')).catch(() => []);
+    expect(outbox).toEqual([]);
+
+    const good = path.join(work, 'good.mcap');
+    await writeDrive({ out: good, seed: 5, platform: 'J7', vin, durationS: 60, faults: [] });
+    const ok = await processDrive(good, cfg, t.log, { waitForDiagnosisMs: 90_000 });
+    expect(ok.kind).toBe('uploaded');
+    if (ok.kind === 'uploaded') expect(ok.report?.status).toBe('healthy');
+  });
+
+  it('a malformed chunk frame on MQTT is rejected with a reason and nothing is stored', async () => {
+    const c = await vehicleClient(t, vin);
+    const rejected = nextMessage(c, vehicleTopic(vin, 'rejected'));
+    await c.publishAsync(vehicleTopic(vin, 'chunks'), Buffer.from('garbage that is not a frame'), { qos: 1 });
+    const r = UplinkRejection.parse(JSON.parse((await rejected).toString()));
+    expect(r.code).toBe('BAD_FRAME');
+    expect(r.kind).toBe('chunks');
+
+    const rej2 = nextMessage(c, vehicleTopic(vin, 'rejected'));
+    const head = Buffer.alloc(8);
+    head.write('ARGC', 0, 'latin1');
+    head.writeUInt32BE(9, 4);
+    await c.publishAsync(vehicleTopic(vin, 'chunks'), Buffer.concat([head, Buffer.from('{"v":1,"x')]), { qos: 1 });
+    expect(UplinkRejection.parse(JSON.parse((await rej2).toString())).code).toBe('BAD_FRAME');
+    await c.endAsync();
+  });
+
+  it('a chunk whose sha256 does not match its bytes is refused; nothing is stored', async () => {
+    const c = await vehicleClient(t, vin);
+    const batchId = randomUUID();
+    const raw = Buffer.from('log_time_ns,publish_time_ns,sequence,cpu_temp_c\n1,1,0,60\n');
+    const data = gzipSync(raw);
+    const env = envelopeFor(batchId, data, raw, 'a'.repeat(64));
+    const acked = nextMessage(c, vehicleTopic(vin, 'chunk-ack'));
+    await c.publishAsync(vehicleTopic(vin, 'chunks'), encodeChunkFrame(env, data), { qos: 1 });
+    const ack = ChunkAck.parse(JSON.parse((await acked).toString()));
+    expect(ack.ok).toBe(false);
+    expect(ack.error?.code).toBe('SHA256_MISMATCH');
+    expect(await t.hub.batches.get(batchId)).toBeNull();
+    expect(await t.hub.objects.list(`batches/${batchId}/`)).toEqual([]);
+
+    // The same chunk with the right hash is stored, and a re-send is a duplicate.
+    const good = envelopeFor(batchId, data, raw);
+    const a1 = nextMessage(c, vehicleTopic(vin, 'chunk-ack'));
+    await c.publishAsync(vehicleTopic(vin, 'chunks'), encodeChunkFrame(good, data), { qos: 1 });
+    expect(ChunkAck.parse(JSON.parse((await a1).toString()))).toMatchObject({ ok: true, duplicate: false });
+    const a2 = nextMessage(c, vehicleTopic(vin, 'chunk-ack'));
+    await c.publishAsync(vehicleTopic(vin, 'chunks'), encodeChunkFrame(good, data), { qos: 1 });
+    expect(ChunkAck.parse(JSON.parse((await a2).toString()))).toMatchObject({ ok: true, duplicate: true });
+    expect(await t.hub.objects.list(`batches/${batchId}/`)).toHaveLength(1);
+    await c.endAsync();
+  });
+
+  it('a gzip bomb is refused before it is stored', async () => {
+    const hub = await startTestHub({ maxRawChunkBytes: 1024 * 1024 });
+    try {
+      const c = await vehicleClient(hub, vin);
+      const raw = Buffer.alloc(8 * 1024 * 1024, 0x30);
+      const data = gzipSync(raw);
+      const env = envelopeFor(randomUUID(), data, Buffer.alloc(1000));
+      const acked = nextMessage(c, vehicleTopic(vin, 'chunk-ack'));
+      await c.publishAsync(vehicleTopic(vin, 'chunks'), encodeChunkFrame(env, data), { qos: 1 });
+      const ack = ChunkAck.parse(JSON.parse((await acked).toString()));
+      expect(ack.error?.code).toBe('TOO_LARGE');
+      expect(await hub.hub.objects.list('batches/')).toEqual([]);
+      await c.endAsync();
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('a wrong token is refused on MQTT and on HTTP', async () => {
+    await expect(vehicleClient(t, vin, 'not-the-token')).rejects.toThrow(/Bad username or password|Not authorized|bad/i);
+    const res = await fetch(`${t.hub.httpUrl}/api/v1/batches/${randomUUID()}/manifest`, {
+      method: 'PUT', headers: { 'x-argus-vin': vin, authorization: 'Bearer nope', 'content-type': 'application/json' }, body: '{}',
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+
+  it('a vehicle cannot publish on another vehicle\'s topic', async () => {
+    const other = randomVin(Rng.derive(6, 'vin'), 'K1');
+    const c = await vehicleClient(t, vin);
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
+    c.publish(vehicleTopic(other, 'manifest'), '{}', { qos: 1 });
+    await closed; // MQTT 3.1.1 has no negative PUBACK: the broker drops the connection.
+    c.end(true);
+    expect((await t.hub.batches.list({ vin: other })).length).toBe(0);
+  });
+
+  it('an unknown batch id over HTTP is a 404 with a code; a malformed one a 400', async () => {
+    const id = randomUUID();
+    const r1 = await fetch(`${t.hub.httpUrl}/api/v1/batches/${id}/diagnosis`);
+    expect(r1.status).toBe(404);
+    expect(await r1.json()).toEqual({ code: 'BATCH_NOT_FOUND', message: `batch ${id} not found` });
+    const r2 = await fetch(`${t.hub.httpUrl}/api/v1/batches/not-a-uuid`);
+    expect(r2.status).toBe(400);
+    expect(((await r2.json()) as { code: string }).code).toBe('BAD_PAYLOAD');
+  });
+});
