@@ -20,6 +20,8 @@ export interface NativeStep {
 export interface NativeParser {
   push(bytes: Uint8Array): Promise<NativeStep>;
   finish(): Promise<NativeStep & { summary: RecordingSummary }>;
+  /** The next pushed bytes start at this file offset (indexed reads skip chunks). */
+  seek(offset: number): void;
 }
 
 /** One raw MCAP record (spec snake_case field names, uint64 as bigint, bytes as Buffer). */

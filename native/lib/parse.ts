@@ -1,6 +1,7 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 import { addon, type NativeStatus, type NativeStep } from './addon.js';
+import { planIndexedRead, wantsIndex, type ReadRange } from './indexed-plan.js';
 import { NativeParseError } from './native-parse-error.js';
 import type { CsvChunk, ParseOptions, RecordingSummary } from './types.js';
 
@@ -28,18 +29,16 @@ export async function* parseRecording(path: string, opts: ParseOptions = {}): As
   const parser = new addon.Parser(opts);
   const fh = await open(path, 'r');
   try {
-    // Two blocks: the next read overlaps with the native parse of the current one.
-    const blocks = [Buffer.allocUnsafe(BLOCK_BYTES), Buffer.allocUnsafe(BLOCK_BYTES)];
-    let which = 0;
-    let pending = fh.read(blocks[which]!, 0, BLOCK_BYTES, null);
-    for (;;) {
-      const { bytesRead, buffer } = await pending;
-      if (bytesRead === 0) break;
-      which ^= 1;
-      pending = fh.read(blocks[which]!, 0, BLOCK_BYTES, null);
-      const step = await parser.push(buffer.subarray(0, bytesRead));
-      yield* step.chunks;
-      check(step, path);
+    const size = (await fh.stat()).size;
+    const plan = wantsIndex(opts) ? await planIndexedRead(fh, size, opts) : null;
+    const ranges: ReadRange[] = plan ?? [{ offset: 0, length: size }];
+    for (const range of ranges) {
+      if (plan) parser.seek(range.offset);
+      for await (const block of readBlocks(fh, range)) {
+        const step = await parser.push(block);
+        yield* step.chunks;
+        check(step, path);
+      }
     }
     const last = await parser.finish();
     yield* last.chunks;
@@ -47,6 +46,28 @@ export async function* parseRecording(path: string, opts: ParseOptions = {}): As
     return last.summary;
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * Reads a byte range in blocks. Two buffers alternate so the next read
+ * overlaps with the native parse of the current block; a block is only
+ * reused after the parser has copied it (its push was awaited).
+ */
+async function* readBlocks(fh: FileHandle, range: ReadRange): AsyncGenerator<Buffer> {
+  const blocks = [Buffer.allocUnsafe(BLOCK_BYTES), Buffer.allocUnsafe(BLOCK_BYTES)];
+  let which = 0;
+  let pos = range.offset;
+  const end = range.offset + range.length;
+  const read = (at: number) => fh.read(blocks[which]!, 0, Math.min(BLOCK_BYTES, end - at), at);
+  let pending = pos < end ? read(pos) : null;
+  while (pending) {
+    const { bytesRead, buffer } = await pending;
+    if (bytesRead === 0) return;
+    pos += bytesRead;
+    which ^= 1;
+    pending = pos < end ? read(pos) : null;
+    yield buffer.subarray(0, bytesRead);
   }
 }
 

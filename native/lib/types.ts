@@ -12,6 +12,10 @@ export interface ParseOptions {
   chunkBytes?: number;
   /** Verify chunk, data-section, summary and attachment CRC-32s (default true). */
   checkCrc?: boolean;
+  /** Keep messages with log_time >= startTimeNs (ns since epoch; bigint or decimal string). */
+  startTimeNs?: bigint | string;
+  /** Keep messages with log_time < endTimeNs. */
+  endTimeNs?: bigint | string;
 }
 
 /** A self-contained piece of one topic's CSV (RFC 4180, header row first). */

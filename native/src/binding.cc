@@ -35,6 +35,27 @@ std::vector<std::string> stringList(const Napi::Object& o, const char* key) {
   return out;
 }
 
+// Nanosecond times arrive as bigint, decimal string or (small) number.
+void timeOption(const Napi::Value& v, uint64_t& out) {
+  if (v.IsBigInt()) {
+    bool lossless = false;
+    uint64_t x = v.As<Napi::BigInt>().Uint64Value(&lossless);
+    if (lossless) out = x;
+  } else if (v.IsString()) {
+    std::string s = v.As<Napi::String>().Utf8Value();
+    uint64_t x = 0;
+    bool ok = !s.empty() && s.size() <= 20;
+    for (char c : s) {
+      if (c < '0' || c > '9' || x > (UINT64_MAX - 9) / 10) { ok = false; break; }
+      x = x * 10 + static_cast<uint64_t>(c - '0');
+    }
+    if (ok) out = x;
+  } else if (v.IsNumber()) {
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (d >= 0 && d < 18446744073709551616.0) out = static_cast<uint64_t>(d);
+  }
+}
+
 argus::ParseOptions parseOptions(const Napi::Value& value) {
   argus::ParseOptions o;
   if (!value.IsObject()) return o;
@@ -66,6 +87,8 @@ argus::ParseOptions parseOptions(const Napi::Value& value) {
     double x = cb.As<Napi::Number>().DoubleValue();
     if (x >= 1 && x <= 4294967296.0) o.chunkBytes = static_cast<size_t>(x);
   }
+  timeOption(obj.Get("startTimeNs"), o.startTime);
+  timeOption(obj.Get("endTimeNs"), o.endTime);
   Napi::Value crc = obj.Get("checkCrc");
   if (crc.IsBoolean()) o.checkCrc = crc.As<Napi::Boolean>().Value();
   return o;
@@ -151,7 +174,8 @@ class ParserWrap : public Napi::ObjectWrap<ParserWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Parser",
-                       {InstanceMethod("push", &ParserWrap::Push), InstanceMethod("finish", &ParserWrap::Finish)});
+                       {InstanceMethod("push", &ParserWrap::Push), InstanceMethod("finish", &ParserWrap::Finish),
+                        InstanceMethod("seek", &ParserWrap::Seek)});
   }
   explicit ParserWrap(const Napi::CallbackInfo& info)
       : Napi::ObjectWrap<ParserWrap>(info), parser_(parseOptions(info[0])) {}
@@ -162,6 +186,21 @@ class ParserWrap : public Napi::ObjectWrap<ParserWrap> {
  private:
   Napi::Value Push(const Napi::CallbackInfo& info);
   Napi::Value Finish(const Napi::CallbackInfo& info);
+  // seek(offset): the next pushed bytes start at this file offset.
+  Napi::Value Seek(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (busy || !info[0].IsNumber()) {
+      Napi::Error::New(env, busy ? "Parser is busy" : "seek expects a byte offset").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    double off = info[0].As<Napi::Number>().DoubleValue();
+    if (off < 0 || off > 9007199254740991.0) {
+      Napi::RangeError::New(env, "seek offset out of range").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    parser_.seek(static_cast<uint64_t>(off));
+    return env.Undefined();
+  }
   RecordingParser parser_;
 };
 

@@ -80,14 +80,7 @@ class Reader {
     Prim p = primOf(t);
     size_t sz = primSize(p);
     if (!align(sz == 8 ? align8_ : sz) || !need(sz)) return false;
-    Value arr;
-    arr.kind = VKind::PrimArray;
-    arr.elem = p;
-    arr.bigEndian = big_;
-    arr.count = 1;
-    arr.str = d_.substr(pos_, sz);
-    pos_ += sz;
-    v = ValueTree::primAt(arr, 0);
+    v = ValueTree::fromRaw(p, raw(sz));
     return true;
   }
 

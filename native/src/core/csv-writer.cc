@@ -5,7 +5,14 @@ namespace argus {
 void appendCsvField(std::string& out, std::string_view f) {
   // RFC 4180 section 2: fields with comma, quote, CR or LF are quoted and
   // quotes inside are doubled.
-  if (f.find_first_of(",\"\r\n") == std::string_view::npos) {
+  bool plain = true;
+  for (char c : f) {
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
     out.append(f);
     return;
   }

@@ -1,5 +1,7 @@
 #include "layout.h"
 
+#include "csv-writer.h"
+
 namespace argus {
 namespace {
 
@@ -49,7 +51,12 @@ uint32_t arrayCount(const Value& v) {
   return (v.kind == VKind::Array || v.kind == VKind::PrimArray) ? v.count : 0;
 }
 
-void appendUInt(std::string& s, uint64_t x) { s += std::to_string(x); }
+void appendUInt(std::string& s, uint64_t x) {
+  Value v;
+  v.kind = VKind::UInt;
+  v.n.u = x;
+  appendScalar(s, v);
+}
 
 }  // namespace
 
@@ -125,47 +132,73 @@ void Layout::assign(LayoutNode& n, const std::string& prefix) {
   }
 }
 
-void Layout::flatten(const ValueTree& t, const Value& v, std::vector<std::string>& cells) const {
-  cells.resize(columns_.size());
-  for (auto& c : cells) c.clear();
-  if (rootIsValue_) flattenNode(root_.children[0], t, v, cells);
-  else flattenNode(root_, t, v, cells);
+// Writes cells in increasing column order, filling skipped columns with
+// empty cells.
+struct Layout::RowCursor {
+  std::string& out;
+  uint32_t next = 0;
+  std::string scratch;
+  void at(uint32_t col) {
+    out.append(col - next + 1, ',');
+    next = col + 1;
+  }
+};
+
+void Layout::flatten(const ValueTree& t, const Value& v, std::string& row) const {
+  RowCursor cur{row, 0, {}};
+  if (rootIsValue_) flattenNode(root_.children[0], t, v, cur);
+  else flattenNode(root_, t, v, cur);
+  uint32_t n = static_cast<uint32_t>(columns_.size());
+  if (cur.next < n) row.append(n - cur.next, ',');
 }
 
-void Layout::flattenNode(const LayoutNode& n, const ValueTree& t, const Value& v,
-                         std::vector<std::string>& cells) const {
+void Layout::flattenNode(const LayoutNode& n, const ValueTree& t, const Value& v, RowCursor& row) const {
   switch (n.kind) {
     case LayoutNode::Kind::Struct:
       if (v.kind != VKind::Object) return;
       for (size_t i = 0; i < n.children.size(); ++i) {
         const Value* c = member(t, v, n.children[i].name, i);
-        if (c) flattenNode(n.children[i], t, *c, cells);
+        if (c) flattenNode(n.children[i], t, *c, row);
       }
       return;
     case LayoutNode::Kind::Scalar:
-      if (isScalarKind(v.kind) || v.kind == VKind::String) appendScalar(cells[n.col], v);
-      else appendJson(cells[n.col], t, v);
-      return;
     case LayoutNode::Kind::JsonCol:
-      if (v.kind == VKind::String) appendScalar(cells[n.col], v);
-      else if (v.kind != VKind::Null) appendJson(cells[n.col], t, v);
+      if (v.kind == VKind::Null) return;
+      row.at(n.col);
+      if (v.kind == VKind::String) {
+        appendCsvField(row.out, v.str);
+      } else if (isScalarKind(v.kind)) {
+        appendScalar(row.out, v);  // numbers and booleans never need quoting
+      } else {
+        row.scratch.clear();
+        appendJson(row.scratch, t, v);
+        appendCsvField(row.out, row.scratch);
+      }
       return;
     case LayoutNode::Kind::Blob:
-      if (v.kind == VKind::Array || v.kind == VKind::PrimArray) appendUInt(cells[n.col], v.count);
-      else if (v.kind == VKind::String) appendUInt(cells[n.col], v.str.size());
+      if (v.kind == VKind::Array || v.kind == VKind::PrimArray) { row.at(n.col); appendUInt(row.out, v.count); }
+      else if (v.kind == VKind::String) { row.at(n.col); appendUInt(row.out, v.str.size()); }
       return;
     case LayoutNode::Kind::NumArray: {
       if (v.kind != VKind::Array && v.kind != VKind::PrimArray) return;
       uint32_t c = n.col;
-      if (n.lenCol) appendUInt(cells[c++], v.count);
+      if (n.lenCol) { row.at(c++); appendUInt(row.out, v.count); }
       uint32_t k = static_cast<uint32_t>(n.expand > 0 ? n.expand : 0);
       for (uint32_t i = 0; i < k && i < v.count; ++i) {
+        row.at(c + i);
         if (v.kind == VKind::PrimArray) {
-          appendScalar(cells[c + i], ValueTree::primAt(v, i));
+          appendScalar(row.out, ValueTree::primAt(v, i));
         } else {
           const Value& e = t.nodes[v.first + i];
-          if (isScalarKind(e.kind) || e.kind == VKind::String) appendScalar(cells[c + i], e);
-          else appendJson(cells[c + i], t, e);
+          if (e.kind == VKind::String) {
+            appendCsvField(row.out, e.str);
+          } else if (isScalarKind(e.kind)) {
+            appendScalar(row.out, e);
+          } else {
+            row.scratch.clear();
+            appendJson(row.scratch, t, e);
+            appendCsvField(row.out, row.scratch);
+          }
         }
       }
       return;

@@ -57,14 +57,16 @@ class Layout {
   // Fixes data-dependent widths from `v` and assigns column names.
   void resolve(const ValueTree& t, const Value& v);
   const std::vector<std::string>& columns() const { return columns_; }
-  // Writes one cell per column (empty when the value is absent).
-  void flatten(const ValueTree& t, const Value& v, std::vector<std::string>& cells) const;
+  // Appends ",cell" for every column to a CSV row (cells RFC 4180 quoted;
+  // empty when the value is absent). Columns are visited in order, so the
+  // row is written in one pass without per-cell buffers.
+  void flatten(const ValueTree& t, const Value& v, std::string& row) const;
 
  private:
   void resolveNode(LayoutNode& n, const ValueTree& t, const Value* v);
   void assign(LayoutNode& n, const std::string& prefix);
-  void flattenNode(const LayoutNode& n, const ValueTree& t, const Value& v,
-                   std::vector<std::string>& cells) const;
+  struct RowCursor;
+  void flattenNode(const LayoutNode& n, const ValueTree& t, const Value& v, RowCursor& row) const;
 
   LayoutNode root_;
   uint32_t limit_ = 16;

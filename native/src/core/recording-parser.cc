@@ -59,6 +59,11 @@ Status RecordingParser::feed(const uint8_t* data, size_t size) {
   return pump();
 }
 
+void RecordingParser::seek(uint64_t offset) {
+  seeked_ = true;
+  reader_.seek(offset);
+}
+
 Status RecordingParser::finish() {
   if (finished_) return Status::Ok();
   finished_ = true;
@@ -106,6 +111,9 @@ Status RecordingParser::pump() {
         meta_.metadata.emplace_back(m.name, m.metadata);
         break;
       }
+      case mcap::Opcode::Statistics:
+        for (const auto& [ch, n] : std::get<mcap::Statistics>(rec_.body).channelMessageCounts) statsCounts_[ch] = n;
+        break;
       default:
         break;
     }
@@ -161,6 +169,7 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
     }
     return;
   }
+  if (m.logTime < opts_.startTime || m.logTime >= opts_.endTime) return;
   TopicState& t = *topics_[static_cast<size_t>(cit->second.topic)];
   TopicSummary& s = t.sum;
   ++s.messageCount;
@@ -213,17 +222,13 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
     t.csv = std::make_unique<CsvWriter>(s.topic, opts_.chunkBytes);
     t.csv->setColumns(header);
   }
-  t.layout.flatten(tree_, v, cells_);
   row_.clear();
   appendU64(row_, m.logTime);
   row_ += ',';
   appendU64(row_, m.publishTime);
   row_ += ',';
   appendU64(row_, m.sequence);
-  for (const auto& c : cells_) {
-    row_ += ',';
-    appendCsvField(row_, c);
-  }
+  t.layout.flatten(tree_, v, row_);
   row_ += "\r\n";
   t.csv->addRow(row_, chunks_);
   ++s.rows;
@@ -235,6 +240,20 @@ RecordingSummary RecordingParser::summary() const {
   out.metadata = meta_.metadata;
   out.problems = meta_.problems;
   for (const auto& t : topics_) out.topics.push_back(t->sum);
+  if (seeked_ && opts_.startTime == 0 && opts_.endTime == UINT64_MAX) {
+    // Indexed read: chunks of unselected topics were skipped, so their counts
+    // come from the Statistics record when the file has one.
+    for (const auto& [id, ch] : channels_) {
+      TopicSummary& ts = out.topics[static_cast<size_t>(ch.topic)];
+      auto it = statsCounts_.find(id);
+      if (!ts.selected && it != statsCounts_.end()) ts.messageCount = 0;
+    }
+    for (const auto& [id, ch] : channels_) {
+      TopicSummary& ts = out.topics[static_cast<size_t>(ch.topic)];
+      auto it = statsCounts_.find(id);
+      if (!ts.selected && it != statsCounts_.end()) ts.messageCount += it->second;
+    }
+  }
   out.truncated = reader_.truncated();
   out.bytesRead = bytesFed_;
   return out;

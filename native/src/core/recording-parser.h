@@ -25,11 +25,13 @@ struct ParseOptions {
   uint32_t arrayExpandLimit = 16;
   size_t chunkBytes = 1 << 20;
   bool checkCrc = true;
+  uint64_t startTime = 0;           // keep messages with startTime <= log_time < endTime (ns)
+  uint64_t endTime = UINT64_MAX;
 };
 
 struct TopicSummary {
   std::string topic, messageEncoding, schemaName, schemaEncoding;
-  uint64_t messageCount = 0;  // all messages on the topic, before decimation
+  uint64_t messageCount = 0;  // messages on the topic in the time range, before decimation
   uint64_t rows = 0;          // rows written
   uint64_t decodeErrors = 0;
   uint64_t firstLogTime = 0, lastLogTime = 0, largestGap = 0;
@@ -58,6 +60,9 @@ class RecordingParser {
   // End of input: flushes the last CSV chunks. Fails when no record at all
   // could be read.
   Status finish();
+  // The next fed bytes start at file `offset`: lets the shell read only the
+  // chunks an index selects (see StreamReader::seek).
+  void seek(uint64_t offset);
 
   // CSV chunks completed so far; the caller moves them out and clears.
   std::vector<CsvChunk>& chunks() { return chunks_; }
@@ -95,9 +100,10 @@ class RecordingParser {
   std::vector<CsvChunk> chunks_;
   RecordingSummary meta_;  // vehicle, metadata, problems
   ValueTree tree_;
-  std::vector<std::string> cells_;
   std::string row_;
   uint32_t unknownChannelReports_ = 0;
+  bool seeked_ = false;
+  std::unordered_map<uint16_t, uint64_t> statsCounts_;  // Statistics.channel_message_counts
   bool finished_ = false;
   uint64_t bytesFed_ = 0;
 };

@@ -33,6 +33,16 @@ void StreamReader::append(const uint8_t* data, size_t size) {
 
 void StreamReader::finish() { finished_ = true; }
 
+void StreamReader::seek(uint64_t offset) {
+  buf_.clear();
+  pos_ = 0;
+  base_ = offset;
+  inChunk_ = false;
+  chunkData_ = {};
+  contiguous_ = false;
+  summaryCrcValid_ = false;
+}
+
 void StreamReader::problem(std::string code, std::string message, uint64_t offset) {
   problems_.push_back(Problem{std::move(code), std::move(message), offset, {}});
 }
@@ -253,13 +263,13 @@ ReadResult StreamReader::next(Record& out) {
       case Opcode::DataEnd: {
         uint32_t expected = std::get<DataEnd>(out.body).dataSectionCrc;
         // Spec "DataEnd": CRC of everything before this record, magic included; 0 = absent.
-        if (opts_.checkCrc && expected != 0 && expected != dataCrc_) {
+        if (opts_.checkCrc && contiguous_ && expected != 0 && expected != dataCrc_) {
           problem("CRC_MISMATCH",
                   "data section CRC " + std::to_string(expected) + " but the data has " +
                       std::to_string(dataCrc_) + " (DataEnd" + at(offset) + ")",
                   offset);
         }
-        summaryCrcValid_ = true;
+        summaryCrcValid_ = contiguous_;
         summaryCrcStart_ = offset + total;
         summaryCrc_ = 0;
         break;

@@ -31,6 +31,10 @@ class StreamReader {
   void append(const uint8_t* data, size_t size);
   // No more bytes will come: leftovers become a TRUNCATED problem.
   void finish();
+  // The next appended bytes start at absolute file `offset` (indexed reads
+  // that skip chunks). Unconsumed bytes are dropped. Data-section and summary
+  // CRCs cannot be checked after a seek; chunk CRCs still are.
+  void seek(uint64_t offset);
 
   // Pulls the next record. Record: `out` filled. NeedMore: append more (or
   // finish). End: the file is done. Error: fatal, see error().
@@ -68,6 +72,7 @@ class StreamReader {
   // Running CRC of the data section (everything before DataEnd).
   uint32_t dataCrc_ = 0;
   bool inDataSection = true;
+  bool contiguous_ = true;  // false after seek(): whole-section CRCs are skipped
   // Running CRC from the end of DataEnd, for the Footer summary_crc check.
   uint32_t summaryCrc_ = 0;
   uint64_t summaryCrcStart_ = 0;

@@ -25,8 +25,12 @@ Value ValueTree::primAt(const Value& arr, uint32_t i) {
   } else {
     for (size_t k = sz; k-- > 0;) raw = (raw << 8) | p[k];
   }
+  return fromRaw(arr.elem, raw);
+}
+
+Value ValueTree::fromRaw(Prim p, uint64_t raw) {
   Value v;
-  switch (arr.elem) {
+  switch (p) {
     case Prim::Bool: v.kind = VKind::Bool; v.n.b = raw != 0; break;
     case Prim::Int8: v.kind = VKind::Int; v.n.i = static_cast<int8_t>(raw); break;
     case Prim::Int16: v.kind = VKind::Int; v.n.i = static_cast<int16_t>(raw); break;
@@ -68,6 +72,14 @@ void appendFloat(std::string& out, const Value& v, bool json) {
     if (json) out += "null";  // JSON has no NaN/Infinity
     else out += std::isnan(d) ? "nan" : (d > 0 ? "inf" : "-inf");
     return;
+  }
+  // Fast path: integral values print as integers (the text to_chars gives too).
+  if (d > -9e15 && d < 9e15) {
+    int64_t i = static_cast<int64_t>(d);
+    if (static_cast<double>(i) == d && !(i == 0 && std::signbit(d))) {
+      appendNumber(out, i);
+      return;
+    }
   }
   if (v.kind == VKind::Float32) appendNumber(out, static_cast<float>(d));
   else appendNumber(out, d);

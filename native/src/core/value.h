@@ -66,6 +66,8 @@ class ValueTree {
 
   // Reads element i of a PrimArray as a scalar Value.
   static Value primAt(const Value& arr, uint32_t i);
+  // A scalar Value from the raw bits of one element (already byte-swapped).
+  static Value fromRaw(Prim p, uint64_t raw);
 
  private:
   std::deque<std::string> arena_;
