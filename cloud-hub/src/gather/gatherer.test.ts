@@ -127,6 +127,22 @@ describe('watches', { timeout: 60_000 }, () => {
     expect(f.topics['/sensors/camera_front/frame_meta']!.min_rate_hz).toBe(w.min_rate_hz);
   });
 
+  it('tracks entities whose rows interleave unevenly (pt, then chassis 4 ms later, once a second)', () => {
+    const g = createGatherer({ watches });
+    const header = 'log_time_ns,publish_time_ns,sequence,bus,load_pct,error_frames,bus_off';
+    const rows: string[] = [];
+    for (let s = 0; s < 180; s++) {
+      const pt = T0_NS + BigInt(s) * 1_000_000_000n;
+      const ch = pt + 4_000_000n;
+      rows.push(`${pt},${pt},${2 * s},pt,${s >= 20 && s < 120 ? 90 : 45},0,false`);
+      rows.push(`${ch},${ch},${2 * s + 1},chassis,40,0,false`);
+    }
+    g.addChunk('/can/stats', `${header}\r\n${rows.join('\r\n')}\r\n`);
+    const w = watchOf(g.finish(), '0xB002');
+    expect(w.interval_count).toBe(1);
+    expect(w.longest_s).toBeCloseTo(100, 0);
+  });
+
   it('tracks conditions per entity when a topic interleaves rows of several (CAN buses)', () => {
     const g = createGatherer({ watches });
     const can = topicChunks({ topic: '/can/stats', hz: 2, fields: ['bus', 'load_pct', 'error_frames', 'bus_off'],

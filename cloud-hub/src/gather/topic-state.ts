@@ -169,7 +169,12 @@ export class TopicState {
       const i = this.colIndex.get(f);
       return i === undefined ? null : (vals[i] ?? null);
     };
-    const typical = this.timing.typicalPeriod() * this.groups;
+    // Rows of several entities interleave unevenly (pt, then chassis 4 ms later,
+    // then pt a second after): the median row period says nothing about one
+    // entity's period, the mean row period times the number of entities does.
+    const typical = this.groups > 1 && this.timing.count > 1
+      ? ((this.timing.lastT - this.timing.firstT) / (this.timing.count - 1)) * this.groups
+      : this.timing.typicalPeriod();
     const holdLimit = Number.isNaN(typical) ? Infinity : Math.max(5 * typical, 1);
     const hold = Number.isNaN(typical) ? 0 : typical;
     const group = this.groupCol >= 0 ? (cells[this.groupCol] ?? '') : '';

@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRecording } from '@argus/native';
+import { buildReport, createGatherer, demoKnowledgeBase, watchesFromKb } from '@argus/cloud-hub';
+import { FAULT_CODES, FAULT_PLATFORMS, randomVin, Rng, writeDrive, type Platform } from '@argus/sim';
+import { vehicleInfoFromMetadata } from '@argus/edge-agent';
+
+// Every catalogue fault on every platform it occurs on, through the real path
+// minus the network: simulator MCAP → native parser CSV → gather → rule diagnosis.
+// The first finding must be the injected fault (root first).
+describe('every catalogue fault is diagnosed as the first finding', () => {
+  let dir: string;
+  const kb = demoKnowledgeBase();
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'argus-cat-'));
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  async function diagnose(code: string | null, platform: Platform, seed: number) {
+    const file = path.join(dir, `${code ?? 'healthy'}-${platform}-${seed}.mcap`);
+    const vin = randomVin(Rng.derive(seed, 'vin'), platform);
+    await writeDrive({ out: file, seed, platform, vin, faults: code ? [{ code }] : [], durationS: 180 });
+    const g = createGatherer({ watches: watchesFromKb(kb) });
+    const gen = parseRecording(file);
+    let next = await gen.next();
+    while (!next.done) {
+      g.addChunk(next.value.topic, next.value.csv);
+      next = await gen.next();
+    }
+    const vehicle = vehicleInfoFromMetadata(next.value.vehicle, file);
+    await rm(file);
+    return buildReport('00000000-0000-4000-8000-000000000000', vehicle, g.finish(), kb, { now: () => 0, iso: '2026-01-01T00:00:00.000Z' });
+  }
+
+  let seed = 100;
+  for (const code of FAULT_CODES) {
+    for (const platform of FAULT_PLATFORMS[code] ?? []) {
+      const s = seed++;
+      it(`${code} on ${platform} (seed ${s})`, async () => {
+        const r = await diagnose(code, platform, s);
+        expect(r.status).toBe('fault');
+        expect(r.findings[0]?.code).toBe(code);
+      });
+    }
+  }
+
+  for (const platform of ['J7', 'K1', 'T2'] as const) {
+    for (const s of [1, 2]) {
+      it(`a healthy drive on ${platform} (seed ${s}) has no findings`, async () => {
+        const r = await diagnose(null, platform, 900 + s);
+        expect(r.findings).toEqual([]);
+        expect(r.status).toBe('healthy');
+      });
+    }
+  }
+});
