@@ -6,6 +6,9 @@ namespace argus {
 namespace {
 
 constexpr int kMaxDepth = 64;
+// Cap on decoded nodes per message: zero-size elements (T[0] members) could
+// otherwise make a schema expand a tiny message without bound.
+constexpr size_t kMaxNodes = 1u << 24;
 
 Prim primOf(ros2::Type t) {
   using T = ros2::Type;
@@ -136,6 +139,7 @@ class Reader {
     if (f.type == ros2::Type::Complex || f.type == ros2::Type::String || f.type == ros2::Type::WString) {
       // Every element takes at least one byte: a cheap guard against huge counts.
       if (count > d_.size() - pos_) return fail("array length " + std::to_string(count) + " exceeds the message");
+      if (t_.nodes.size() + count > kMaxNodes) return fail("message expands to more than 16M values");
       uint32_t slot = t_.reserve(count);
       for (uint32_t i = 0; i < count; ++i) {
         Value e;
@@ -174,6 +178,7 @@ class Reader {
       return true;
     }
     uint32_t n = static_cast<uint32_t>(def.fields.size());
+    if (t_.nodes.size() + n > kMaxNodes) return fail("message expands to more than 16M values");
     uint32_t slot = t_.reserve(n);
     for (uint32_t i = 0; i < n; ++i) {
       Value c;

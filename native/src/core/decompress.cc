@@ -6,6 +6,31 @@
 namespace argus {
 namespace {
 
+std::string zstdCheckSize(std::string_view in, uint64_t expected) {
+  // Refuse before allocating when the frame header disagrees with the chunk
+  // record (a flipped uncompressed_size must not cost gigabytes).
+  unsigned long long declared = ZSTD_getFrameContentSize(in.data(), in.size());
+  if (declared == ZSTD_CONTENTSIZE_ERROR) return "zstd: not a zstd frame";
+  if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != expected) {
+    return "zstd: frame holds " + std::to_string(declared) + " bytes, uncompressed_size says " + std::to_string(expected);
+  }
+  return {};
+}
+
+std::string lz4CheckSize(std::string_view in, uint64_t expected) {
+  LZ4F_dctx* ctx = nullptr;
+  if (LZ4F_isError(LZ4F_createDecompressionContext(&ctx, LZ4F_VERSION))) return "lz4: cannot create context";
+  LZ4F_frameInfo_t info{};
+  size_t consumed = in.size();
+  size_t r = LZ4F_getFrameInfo(ctx, &info, in.data(), &consumed);
+  LZ4F_freeDecompressionContext(ctx);
+  if (LZ4F_isError(r)) return std::string("lz4: ") + LZ4F_getErrorName(r);
+  if (info.contentSize != 0 && info.contentSize != expected) {
+    return "lz4: frame holds " + std::to_string(info.contentSize) + " bytes, uncompressed_size says " + std::to_string(expected);
+  }
+  return {};
+}
+
 std::string zstdInto(std::string_view in, std::vector<uint8_t>& out) {
   size_t n = ZSTD_decompress(out.data(), out.size(), in.data(), in.size());
   if (ZSTD_isError(n)) return std::string("zstd: ") + ZSTD_getErrorName(n);
@@ -59,10 +84,13 @@ std::string lz4Into(std::string_view in, std::vector<uint8_t>& out) {
 
 std::string decompressChunk(const std::string& compression, std::string_view in,
                             uint64_t expectedSize, std::vector<uint8_t>& out) {
+  std::string err;
+  if (compression == "zstd") err = zstdCheckSize(in, expectedSize);
+  else if (compression == "lz4") err = lz4CheckSize(in, expectedSize);
+  else return "unsupported compression \"" + compression + "\"";
+  if (!err.empty()) return err;
   out.resize(static_cast<size_t>(expectedSize));
-  if (compression == "zstd") return zstdInto(in, out);
-  if (compression == "lz4") return lz4Into(in, out);
-  return "unsupported compression \"" + compression + "\"";
+  return compression == "zstd" ? zstdInto(in, out) : lz4Into(in, out);
 }
 
 }  // namespace argus

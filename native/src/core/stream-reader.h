@@ -16,7 +16,7 @@ namespace argus::mcap {
 
 struct ReaderOptions {
   bool checkCrc = true;                          // chunk, data section, summary, attachment CRCs
-  uint64_t maxChunkUncompressed = 1ull << 31;    // sanity cap on Chunk.uncompressed_size (2 GiB)
+  uint64_t maxChunkUncompressed = 1ull << 28;    // sanity cap on Chunk.uncompressed_size (256 MiB)
   bool yieldChunks = false;                      // also yield the Chunk record itself (raw readers)
   bool yieldMessageIndexes = true;               // MessageIndex records (after chunks)
 };
