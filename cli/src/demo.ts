@@ -7,6 +7,7 @@ import { loadHubConfig, startHub, type Hub } from '@argus/cloud-hub';
 import { parseAgentConfig, processDrive } from '@argus/edge-agent';
 import { FAULT_CODES, FAULT_PLATFORMS, normaliseFaultCode, randomVin, Rng, writeDrive, type Platform } from '@argus/sim';
 import { formatReport } from './format-report.js';
+import { portOrAny } from './port.js';
 
 const DIAGNOSIS_TIMEOUT_MS = 120_000;
 
@@ -58,8 +59,9 @@ export async function runDemo(argv: string[], env: Record<string, string | undef
   const log = createLogger('info', {}, (l) => logStream.write(l));
   const cfg = loadHubConfig(env, {
     dataDir: path.join(root, 'hub'),
-    httpPort: values.once ? 0 : (env['HUB_HTTP_PORT'] ?? 8080),
-    mqttPort: values.once ? 0 : (env['HUB_MQTT_PORT'] ?? 0),
+    // --once needs no fixed ports; otherwise keep the documented ones when free.
+    httpPort: values.once ? 0 : await portOrAny('127.0.0.1', Number(env['HUB_HTTP_PORT'] ?? 8080)),
+    mqttPort: values.once ? 0 : await portOrAny('127.0.0.1', Number(env['HUB_MQTT_PORT'] ?? 1883)),
   });
   say(`[1/4] starting the hub (embedded: PGlite + pgvector, filesystem object store, aedes) — logs in ${logFile}`);
   let hub: Hub;
