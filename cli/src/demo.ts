@@ -2,8 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, vehicleToken, type BatchStatusEvent, type DiagnosisReport } from '@argus/shared';
-import { loadHubConfig, startHub, type Hub } from '@argus/cloud-hub';
+import { vehicleToken, type BatchStatusEvent, type DiagnosisReport } from '@argus/shared';
+import { createPinoLogger, loadHubConfig, startHub, type Hub } from '@argus/cloud-hub';
 import { parseAgentConfig, processDrive } from '@argus/edge-agent';
 import { FAULT_CODES, FAULT_PLATFORMS, normaliseFaultCode, randomVin, Rng, writeDrive, type Platform } from '@argus/sim';
 import { formatReport } from './format-report.js';
@@ -56,7 +56,7 @@ export async function runDemo(argv: string[], env: Record<string, string | undef
   await mkdir(root, { recursive: true });
   const logFile = path.join(root, 'demo.log');
   const logStream = createWriteStream(logFile, { flags: 'a' });
-  const log = createLogger('info', {}, (l) => logStream.write(l));
+  const log = createPinoLogger('info', {}, (l) => logStream.write(l));
   const cfg = loadHubConfig(env, {
     dataDir: path.join(root, 'hub'),
     // --once needs no fixed ports; otherwise keep the documented ones when free.
@@ -72,6 +72,9 @@ export async function runDemo(argv: string[], env: Record<string, string | undef
     return 1;
   }
   say(`      hub up: ${hub.httpUrl} (HTTP), ${hub.mqttUrl} (MQTT)`);
+  say(hub.web.admin
+    ? `      dashboard: ${hub.httpUrl}/app/  user ${hub.web.admin.username}, password ${hub.web.admin.password}${hub.web.admin.generated ? ' (generated; set ARGUS_ADMIN_PASSWORD to choose it)' : ''}`
+    : `      dashboard: ${hub.httpUrl}/app/  user admin (password from an earlier run; set ARGUS_ADMIN_PASSWORD to reset it)`);
 
   let report: DiagnosisReport | null = null;
   try {

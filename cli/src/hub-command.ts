@@ -1,5 +1,4 @@
-import { createLogger } from '@argus/shared';
-import { loadHubConfig, startHub } from '@argus/cloud-hub';
+import { createPinoLogger, loadHubConfig, startHub } from '@argus/cloud-hub';
 
 /** `argus hub`: runs the hub until SIGINT/SIGTERM. Reads its configuration from the environment. */
 export async function runHubCommand(env: Record<string, string | undefined>): Promise<number> {
@@ -10,7 +9,7 @@ export async function runHubCommand(env: Record<string, string | undefined>): Pr
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  const log = createLogger(cfg.logLevel, { svc: 'hub' }, (l) => process.stderr.write(l));
+  const log = createPinoLogger(cfg.logLevel, { svc: 'hub' }, (l) => process.stderr.write(l));
   const hub = await startHub(cfg, log);
   process.stdout.write(`argus hub: http ${hub.httpUrl}  mqtt ${hub.mqttUrl}\n`);
   await new Promise<void>((resolve) => {

@@ -1,5 +1,7 @@
 import { runDemo } from './demo.js';
 import { runHubCommand } from './hub-command.js';
+import { runDiagnoseCommand } from './diagnose-command.js';
+import { runKbCommand } from './kb-command.js';
 import { runSimCli } from '@argus/sim';
 
 const USAGE = `usage: argus <command> [options]
@@ -9,6 +11,8 @@ commands:
          [--fault CODE] [--platform J7|K1|T2] [--seed N] [--once] [--json]
   sim    write a simulated reference-vehicle recording (argus sim --help)
   hub    run the cloud hub (configuration from the environment, see README)
+  diagnose <recording.mcap> [--json]   diagnose one recording offline against the shipped knowledge base
+  kb     import <file|dir>... | export [--out FILE]   manage the knowledge base (argus kb --help)
 `;
 
 /** Entry point of the `argus` command; returns the exit code. */
@@ -21,6 +25,10 @@ export async function main(argv: string[]): Promise<number> {
       return runSimCli(rest);
     case 'hub':
       return runHubCommand(process.env);
+    case 'diagnose':
+      return runDiagnoseCommand(rest, process.env);
+    case 'kb':
+      return runKbCommand(rest, process.env);
     case undefined:
     case '-h':
     case '--help':

@@ -28,6 +28,34 @@ export const HubConfig = z.object({
   /** Largest decompressed CSV a chunk may expand to, bytes (gzip bomb guard). */
   maxRawChunkBytes: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Port of the embedded broker's MQTT-over-WebSocket listener (path /mqtt); unset = off, 0 = a free port. */
+  mqttWsPort: z.coerce.number().int().min(0).max(65535).optional(),
+  /** External MQTT broker (mqtt://host:port); set = the hub connects as a client instead of embedding aedes. */
+  mqttUrl: z.string().url().optional(),
+  /** The hub's own login on the external broker. */
+  mqttUsername: z.string().optional(),
+  mqttPassword: z.string().optional(),
+  /** Client id prefix on the external broker (`-up`/`-down` appended); unique and stable per hub. Default argus-hub-<hostname>. */
+  mqttClientId: z.string().min(1).max(100).optional(),
+  /** Redis URL; set = scale mode (BullMQ queue, Redis barrier, status events over Redis pub/sub). */
+  redisUrl: z.string().url().optional(),
+  /** Password of the bootstrap `admin` user (set on every start); unset = one is generated for a new database and logged once. */
+  adminPassword: z.string().min(8).optional(),
+  /** TEST ONLY: gather waits this long before reading each chunk, so a test can kill a hub mid-gather. 0 = off. */
+  testGatherDelayMs: z.coerce.number().int().min(0).default(0),
+  /** Scale mode: how long a hub's lock on a running job lasts, ms; a dead hub's job moves to another hub about twice this later. Unset = 30000. */
+  queueLockMs: z.coerce.number().int().positive().optional(),
+  /** Embedding model: a Hugging Face name or a local folder (config.json, tokenizer.json, onnx/model.onnx); unset = offline hashing embedder. */
+  embeddingModel: z.string().min(1).optional(),
+  /** Allow downloading the embedding model from the Hugging Face hub (default false). */
+  embeddingAllowRemote: z.union([z.boolean(), z.enum(['true', 'false'])]).default(false).transform((v) => v === true || v === 'true'),
+  /** Cache folder of downloaded models. */
+  embeddingCacheDir: z.string().min(1).optional(),
+  /** OpenAI-compatible LLM endpoint (e.g. http://127.0.0.1:11434/v1); unset = no LLM, the deterministic diagnostician decides. */
+  llmBaseUrl: z.string().url().optional(),
+  llmModel: z.string().min(1).optional(),
+  llmFallbackModel: z.string().min(1).optional(),
+  llmApiKey: z.string().optional(),
 });
 export type HubConfig = z.infer<typeof HubConfig>;
 export type HubConfigInput = z.input<typeof HubConfig>;
@@ -49,6 +77,22 @@ const ENV_KEYS: Record<string, keyof HubConfigInput> = {
   HUB_MAX_PACKET_BYTES: 'maxPacketBytes',
   HUB_MAX_RAW_CHUNK_BYTES: 'maxRawChunkBytes',
   LOG_LEVEL: 'logLevel',
+  HUB_MQTT_WS_PORT: 'mqttWsPort',
+  MQTT_URL: 'mqttUrl',
+  MQTT_USERNAME: 'mqttUsername',
+  MQTT_PASSWORD: 'mqttPassword',
+  MQTT_CLIENT_ID: 'mqttClientId',
+  REDIS_URL: 'redisUrl',
+  ARGUS_ADMIN_PASSWORD: 'adminPassword',
+  ARGUS_TEST_GATHER_DELAY_MS: 'testGatherDelayMs',
+  HUB_QUEUE_LOCK_MS: 'queueLockMs',
+  EMBEDDING_MODEL: 'embeddingModel',
+  EMBEDDING_ALLOW_REMOTE: 'embeddingAllowRemote',
+  EMBEDDING_CACHE_DIR: 'embeddingCacheDir',
+  LLM_BASE_URL: 'llmBaseUrl',
+  LLM_MODEL: 'llmModel',
+  LLM_FALLBACK_MODEL: 'llmFallbackModel',
+  LLM_API_KEY: 'llmApiKey',
 };
 
 /** Documented defaults for the embedded, single-laptop setup. */

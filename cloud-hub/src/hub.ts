@@ -4,11 +4,21 @@ import type { Logger } from '@argus/shared';
 import type { HubConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createHttpApp } from './http/http-app.js';
+import { embeddingConfig, openKnowledge } from './retrieval/open-knowledge.js';
+import { llmNarration } from './llm/open-llm.js';
+import { startWebConsole, type WebConsole } from './dashboard/web-console.js';
 import { Ingest } from './ingest/ingest.js';
 import { demoKnowledgeBase } from './kb/demo-kb.js';
+import { mountEventRoutes } from './http/event-routes.js';
+import { openStatusBus, startVehicleLink } from './hub-edges.js';
+import { openScaleParts } from './hub-scale.js';
+import { resumeBatches } from './pipeline/resume-batches.js';
 import { MqttBroker } from './mqtt/mqtt-broker.js';
+import type { VehicleLink } from './mqtt/uplink-router.js';
+import { HubMetrics } from './observability/hub-metrics.js';
+import { MeteredQueue } from './observability/metered-queue.js';
 import { Pipeline } from './pipeline/pipeline.js';
-import { InProcessQueue } from './queue/in-process-queue.js';
+import type { JobQueue } from './queue/job-queue.js';
 import { FsObjectStore } from './store/fs-object-store.js';
 import type { ObjectStore } from './store/object-store.js';
 import { PgBatchStore } from './store/pg-batch-store.js';
@@ -19,9 +29,15 @@ import { S3ObjectStore } from './store/s3-object-store.js';
 export interface Hub {
   httpUrl: string;
   mqttUrl: string;
+  /** `ws://host:port/mqtt` when the embedded broker also listens on WebSocket. */
+  mqttWsUrl: string | undefined;
   db: Database;
   batches: PgBatchStore;
   objects: ObjectStore;
+  /** This hub's Prometheus registry (also served at GET /metrics). */
+  metrics: HubMetrics;
+  /** Users, OTA recommendations, read cache and the dashboard (issue 7). */
+  web: WebConsole;
   close(): Promise<void>;
 }
 
@@ -41,41 +57,60 @@ export async function startHub(cfg: HubConfig, log: Logger): Promise<Hub> {
     const r = await knowledge.upsert(demoKnowledgeBase());
     log.info('seeded the demo knowledge base', r);
   }
-  const queue = new InProcessQueue(log);
-  let broker: MqttBroker | undefined;
+  const kb = await openKnowledge(db.pool, embeddingConfig(cfg), log);
+  const metrics: HubMetrics = new HubMetrics((stage): Promise<number> => queue.depth(stage));
+  const scale = openScaleParts(cfg, db, log);
+  const queue: JobQueue = new MeteredQueue(scale.queue, metrics);
+  const bus = await openStatusBus(cfg, log);
+  let broker: VehicleLink | undefined;
+  const web = await startWebConsole({ pool: db.pool, batches, knowledge, adminPassword: cfg.adminPassword, redisUrl: cfg.redisUrl, log, publish: async (vin, p) => broker?.publish(vin, 'recommendation', p) });
   const pipeline = new Pipeline({
-    batches, objects, knowledge, queue, log,
+    batches, objects: scale.pipelineObjects(objects), knowledge, queue, log, diagnosis: { retriever: kb.retriever, ...llmNarration(cfg, kb.retriever, log) },
     sinks: {
-      status: async (e) => broker?.publish(e.vin, 'status', e),
+      status: async (e) => {
+        await web.reads.invalidate(e.batch_id).catch((err: Error) => log.warn('read cache not invalidated', { batch_id: e.batch_id, err: err.message }));
+        await bus.publish(e).catch((err: Error) => log.warn('status event not published to the dashboard', { batch_id: e.batch_id, err: err.message }));
+        await broker?.publish(e.vin, 'status', e);
+      },
       report: async (r) => broker?.publish(r.vin, 'diagnosis', r),
+      diagnosed: (r) => web.onReport(r),
     },
   });
   const ingest = new Ingest({
-    objects, batches, log, maxRawChunkBytes: cfg.maxRawChunkBytes,
-    onUploadComplete: (id) => pipeline.uploadComplete(id),
+    objects, batches, barrier: scale.barrier, log, maxRawChunkBytes: cfg.maxRawChunkBytes,
+    onUploadComplete: (id) => {
+      metrics.barrierFired();
+      return pipeline.uploadComplete(id);
+    },
   });
-  const started = await MqttBroker.start({
-    ingest, vehicleSecret: cfg.vehicleSecret, maxPacketBytes: cfg.maxPacketBytes, log,
+  broker = await startVehicleLink(cfg, {
+    ingest, metrics, log,
     onDownlinkAck: async (vin, ack) => {
       if (ack.kind === 'diagnosis') await batches.markReportDelivered(ack.id);
+      await web.onAck(vin, ack);
       log.info('vehicle acknowledged', { vin, kind: ack.kind, id: ack.id });
     },
-  }, cfg.mqttHost, cfg.mqttPort);
-  broker = started.broker;
+  });
   pipeline.start();
+  await resumeBatches({ batches, queue, log });
 
-  const app = createHttpApp({ ingest, batches, vehicleSecret: cfg.vehicleSecret, log });
+  const app = createHttpApp({ ingest, batches, vehicleSecret: cfg.vehicleSecret, log, metrics, maxRawChunkBytes: cfg.maxRawChunkBytes, spoolDir: path.join(cfg.dataDir, 'spool'), readGuard: web.readGuard, kbGuard: web.kbGuard, reads: web.reads, kb });
+  mountEventRoutes(app, { bus, metrics });
+  app.route('/', web.app);
   const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: cfg.httpHost, port: cfg.httpPort }, (info) => resolve({ server: s, port: info.port }));
   });
   const httpUrl = `http://${cfg.httpHost}:${port}`;
   log.info('http api listening', { url: httpUrl });
   return {
-    httpUrl, mqttUrl: `mqtt://${cfg.mqttHost}:${started.port}`, db, batches, objects,
+    httpUrl, mqttUrl: broker.url, mqttWsUrl: broker instanceof MqttBroker ? broker.wsUrl : undefined, db, batches, objects, metrics, web,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       await broker?.close();
       await queue.close();
+      await scale.close();
+      await bus.close();
+      await web.close();
       await db.close();
     },
   };

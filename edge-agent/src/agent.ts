@@ -21,8 +21,8 @@ export async function processDrive(file: string, cfg: AgentConfig, log: Logger, 
   let batch: PackedBatch;
   try {
     batch = await packRecording(file, {
-      stateDir: cfg.stateDir, vin: cfg.vin, log,
-      parse: { topics: cfg.topics, excludeTopics: cfg.excludeTopics, chunkBytes: cfg.chunkBytes },
+      stateDir: cfg.stateDir, vin: cfg.vin, log, gzipLevel: cfg.gzipLevel,
+      parse: { topics: cfg.topics, excludeTopics: cfg.excludeTopics, chunkBytes: cfg.chunkBytes, decimate: cfg.decimate },
     });
   } catch (err) {
     const reason = `${(err as { code?: string }).code ?? 'PARSE_FAILED'}: ${(err as Error).message}`;

@@ -23,6 +23,18 @@ export class DownlinkStore {
     }
   }
 
+  /** The most recently received report (by `created_at`), or null. */
+  async lastReport(): Promise<DiagnosisReport | null> {
+    let names: string[] = [];
+    try {
+      names = (await readdir(this.dir('reports'))).filter((n) => n.endsWith('.json'));
+    } catch {
+      return null;
+    }
+    const all = await Promise.all(names.map(async (n) => JSON.parse(await readFile(path.join(this.dir('reports'), n), 'utf8')) as DiagnosisReport));
+    return all.sort((a, b) => a.created_at.localeCompare(b.created_at)).at(-1) ?? null;
+  }
+
   async putRecommendation(r: FirmwareRecommendation): Promise<void> {
     await writeFileAtomic(path.join(this.dir('recommendations'), `${r.recommendation_id}.json`), JSON.stringify(r, null, 2));
   }

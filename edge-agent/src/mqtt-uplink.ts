@@ -2,14 +2,13 @@ import { EventEmitter } from 'node:events';
 import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import {
-  BatchStatusEvent, ChunkAck, DiagnosisReport, FirmwareRecommendation, ProtocolError, UplinkRejection, decodeJson, parseVehicleTopic, vehicleTopic,
-  type DownlinkAck, type DownlinkKind, type Logger,
-} from '@argus/shared';
+import { vehicleTopic, type ChunkAck, type DiagnosisReport, type DownlinkKind, type Logger } from '@argus/shared';
+import { backoffDelay } from './backoff.js';
+import { DownlinkHandler } from './downlink-handler.js';
 import type { DownlinkStore } from './downlink-store.js';
 import { outboxPaths, remainingFrames, type PackedBatch } from './packer.js';
 
-/** Events: 'status' (BatchStatusEvent), 'diagnosis' (DiagnosisReport), 'recommendation', 'rejected'. */
+/** Settings of the MQTT link. */
 export interface UplinkOptions {
   vin: string;
   token: string;
@@ -18,6 +17,12 @@ export interface UplinkOptions {
   ackTimeoutMs: number;
   store: DownlinkStore;
   log: Logger;
+  /** PEM CA bundle for mqtts (already read from `caFile`). */
+  ca?: Buffer | undefined;
+  /** Reconnect backoff, ms (default 1000 … 30000). */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  random?: () => number;
 }
 
 const DOWNLINK: DownlinkKind[] = ['chunk-ack', 'rejected', 'status', 'diagnosis', 'recommendation'];
@@ -30,118 +35,137 @@ export class ChunkRefusedError extends Error {
 }
 
 /**
- * The vehicle's MQTT link to the hub: persistent session (clean=false), QoS 1
- * both ways. A chunk leaves the outbox only after the hub's `chunk-ack` says it
- * is stored — the PUBACK alone is not enough.
+ * The vehicle's MQTT link to the hub: persistent session (clean=false, MQTT
+ * 3.1.1 §3.1.2.4) so QoS 1 downlink sent while offline arrives on reconnect;
+ * reconnects with exponential backoff and jitter. A chunk leaves the outbox
+ * only after the hub's `chunk-ack` says it is stored — the PUBACK alone is not
+ * enough. Events: 'status', 'diagnosis', 'recommendation', 'rejected',
+ * 'online', 'offline'.
  */
 export class MqttUplink extends EventEmitter {
-  private readonly client: MqttClient;
-  private readonly waiters = new Map<string, { resolve: (a: ChunkAck) => void; reject: (e: Error) => void }>();
+  readonly downlink: DownlinkHandler;
+  private readonly waiters = new Map<string, (a: ChunkAck) => void>();
+  private attempt = 0;
+  private closing = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** ms timestamp since which the link has been down (null while connected). */
+  downSince: number | null = Date.now();
 
-  private constructor(private readonly o: UplinkOptions, client: MqttClient) {
+  private constructor(private readonly o: UplinkOptions, readonly client: MqttClient) {
     super();
-    this.client = client;
-    client.on('message', (topic, payload) => {
-      this.onMessage(topic, payload).catch((err: Error) => o.log.warn('downlink message rejected', { topic, err: err.message }));
+    this.downlink = new DownlinkHandler({ vin: o.vin, store: o.store, log: o.log, sendAck: (a) => this.publish('downlink-ack', JSON.stringify(a)) });
+    for (const ev of ['status', 'diagnosis', 'recommendation', 'rejected'] as const) this.downlink.on(ev, (x) => this.emit(ev, x));
+    this.downlink.on('chunk-ack', (a: ChunkAck) => this.waiters.get(`${a.batch_id}/${a.file_id}/${a.chunk_index}`)?.(a));
+    client.on('message', (topic, payload) => void this.downlink.handle(topic, payload));
+    client.on('connect', (ack) => {
+      this.attempt = 0;
+      this.downSince = null;
+      o.log.info('connected to hub', { url: o.url, vin: o.vin, session_present: ack.sessionPresent });
+      if (ack.sessionPresent) {
+        this.emit('online');
+        return;
+      }
+      client.subscribe(DOWNLINK.map((k) => vehicleTopic(o.vin, k)), { qos: 1 }, (err) => {
+        if (err) o.log.warn('subscribe failed', { err: err.message });
+        this.emit('online');
+      });
     });
+    client.on('close', () => {
+      if (this.downSince === null) {
+        this.downSince = Date.now();
+        o.log.warn('mqtt link down', { url: o.url });
+        this.emit('offline');
+      }
+      // mqtt.js's own reconnect is a fixed-period interval: it is off (reconnectPeriod 0) and
+      // every attempt is scheduled here with a growing, jittered delay.
+      if (this.closing || this.retryTimer) return;
+      this.attempt += 1;
+      const delay = backoffDelay(this.attempt, (o.random ?? Math.random)(), { minMs: o.reconnectMinMs ?? 1000, maxMs: o.reconnectMaxMs ?? 30_000 });
+      o.log.debug('mqtt reconnect scheduled', { attempt: this.attempt, delay_ms: delay });
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        // Keep the stores: QoS 1 messages in flight are re-sent on the resumed session.
+        if (!this.closing) client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
+      }, delay);
+    });
+    client.on('error', (err) => o.log.warn('mqtt error', { err: err.message }));
   }
 
-  /** Connects and subscribes to this vehicle's downlink topics. */
-  static async connect(o: UplinkOptions): Promise<MqttUplink> {
+  /** Starts connecting in the background (never throws for an unreachable hub). */
+  static open(o: UplinkOptions): MqttUplink {
     const client = mqtt.connect(o.url, {
       clientId: `argus-agent-${o.vin}`, clean: false, username: o.vin, password: o.token,
-      protocolVersion: 4, reconnectPeriod: 1000, connectTimeout: 10_000,
+      protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...(o.ca ? { ca: o.ca } : {}),
     });
+    return new MqttUplink(o, client);
+  }
+
+  /** Connects and waits for the first CONNACK (rejects on a refused login). */
+  static async connect(o: UplinkOptions): Promise<MqttUplink> {
+    const up = MqttUplink.open(o);
     await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', (err) => reject(new Error(`mqtt connect to ${o.url} failed: ${err.message}`, { cause: err })));
+      up.once('online', () => resolve());
+      up.client.once('error', (err) => reject(new Error(`mqtt connect to ${o.url} failed: ${err.message}`, { cause: err })));
     });
-    const up = new MqttUplink(o, client);
-    await client.subscribeAsync(DOWNLINK.map((k) => vehicleTopic(o.vin, k)), { qos: 1 });
-    o.log.info('connected to hub', { url: o.url, vin: o.vin });
     return up;
   }
 
-  /** Uploads a packed batch: manifest, then every frame left in the outbox, each until acknowledged. */
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  /** Publishes at QoS 1; rejects when no PUBACK came within `timeoutMs`. */
+  async publish(kind: 'manifest' | 'chunks' | 'downlink-ack', payload: Buffer | string, timeoutMs = this.o.ackTimeoutMs): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.client.publishAsync(vehicleTopic(this.o.vin, kind), payload, { qos: 1 }),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(Object.assign(new Error(`no PUBACK for ${kind} within ${timeoutMs} ms`), { code: 'PUBACK_TIMEOUT' })), timeoutMs))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends one chunk frame; resolves with the hub's ack, or null when none came in time (re-send). */
+  async sendChunk(key: string, frame: Buffer): Promise<ChunkAck | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const acked = new Promise<ChunkAck | null>((resolve) => {
+      this.waiters.set(key, resolve);
+      timer = setTimeout(() => resolve(null), this.o.ackTimeoutMs);
+    });
+    try {
+      await this.publish('chunks', frame);
+      return await acked;
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+      this.waiters.delete(key);
+    }
+  }
+
+  /** Uploads a packed batch over MQTT only: manifest, then every frame left, each until acknowledged. */
   async upload(b: PackedBatch): Promise<void> {
-    await this.client.publishAsync(vehicleTopic(this.o.vin, 'manifest'), await readFile(outboxPaths.manifest(b.dir)), { qos: 1 });
+    await this.publish('manifest', await readFile(outboxPaths.manifest(b.dir)));
     const frames = await remainingFrames(b.dir);
     let next = 0;
-    let done = 0;
-    const total = frames.length;
     const worker = async (): Promise<void> => {
       while (next < frames.length) {
         const name = frames[next++] as string;
-        await this.sendUntilAcked(b, name);
-        done++;
-        if (done % 50 === 0 || done === total) this.o.log.info('upload progress', { batch_id: b.batchId, chunks_acked: done, chunks_total: total });
+        const file = path.join(outboxPaths.chunks(b.dir), name);
+        const frame = await readFile(file);
+        const key = frameKey(b.batchId, name);
+        for (;;) {
+          const ack = await this.sendChunk(key, frame);
+          if (!ack || (!ack.ok && ack.error?.code === 'INTERNAL')) continue;
+          if (!ack.ok) throw new ChunkRefusedError(ack.error?.code ?? 'UNKNOWN', `hub refused chunk ${key}: ${ack.error?.message}`);
+          await unlink(file).catch(() => undefined);
+          break;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.o.inflight, frames.length) }, worker));
-  }
-
-  private async sendUntilAcked(b: PackedBatch, name: string): Promise<void> {
-    const file = path.join(outboxPaths.chunks(b.dir), name);
-    const frame = await readFile(file);
-    const m = /^(.+)-(\d{6})\.frame$/.exec(name);
-    const key = `${b.batchId}/${m?.[1]}/${Number(m?.[2])}`;
-    for (let attempt = 1; ; attempt++) {
-      const acked = new Promise<ChunkAck>((resolve, reject) => this.waiters.set(key, { resolve, reject }));
-      await this.client.publishAsync(vehicleTopic(this.o.vin, 'chunks'), frame, { qos: 1 });
-      const timer = new Promise<null>((r) => setTimeout(() => r(null), this.o.ackTimeoutMs).unref());
-      const ack = await Promise.race([acked, timer]);
-      this.waiters.delete(key);
-      if (ack === null) {
-        this.o.log.warn('chunk ack timed out, re-sending', { chunk: key, attempt });
-        continue;
-      }
-      if (!ack.ok) {
-        const code = ack.error?.code ?? 'UNKNOWN';
-        if (code === 'INTERNAL') continue;
-        throw new ChunkRefusedError(code, `hub refused chunk ${key}: ${ack.error?.message ?? code}`);
-      }
-      await unlink(file).catch(() => undefined);
-      return;
-    }
-  }
-
-  private async onMessage(topic: string, payload: Buffer): Promise<void> {
-    const t = parseVehicleTopic(topic);
-    if (!t || t.vin !== this.o.vin) throw new ProtocolError('FOREIGN_TOPIC', `message on foreign topic ${topic}`);
-    switch (t.kind) {
-      case 'chunk-ack': {
-        const a = decodeJson(ChunkAck, payload, 'chunk-ack');
-        this.waiters.get(`${a.batch_id}/${a.file_id}/${a.chunk_index}`)?.resolve(a);
-        return;
-      }
-      case 'rejected':
-        this.emit('rejected', decodeJson(UplinkRejection, payload, 'rejection'));
-        return;
-      case 'status':
-        this.emit('status', decodeJson(BatchStatusEvent, payload, 'status event'));
-        return;
-      case 'diagnosis': {
-        const r = decodeJson(DiagnosisReport, payload, 'diagnosis report');
-        await this.o.store.putReport(r);
-        await this.ack({ v: 1, kind: 'diagnosis', id: r.report_id, received_at: new Date().toISOString() });
-        this.o.log.info('diagnosis received', { batch_id: r.batch_id, status: r.status, findings: r.findings.length });
-        this.emit('diagnosis', r);
-        return;
-      }
-      case 'recommendation': {
-        const r = decodeJson(FirmwareRecommendation, payload, 'firmware recommendation');
-        await this.o.store.putRecommendation(r);
-        await this.ack({ v: 1, kind: 'recommendation', id: r.recommendation_id, received_at: new Date().toISOString() });
-        this.emit('recommendation', r);
-        return;
-      }
-      default:
-        throw new ProtocolError('UNEXPECTED_KIND', `unexpected downlink kind ${t.kind}`);
-    }
-  }
-
-  private async ack(a: DownlinkAck): Promise<void> {
-    await this.client.publishAsync(vehicleTopic(this.o.vin, 'downlink-ack'), JSON.stringify(a), { qos: 1 });
   }
 
   /** Resolves with the diagnosis of a batch (from disk if it already arrived). */
@@ -164,6 +188,14 @@ export class MqttUplink extends EventEmitter {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.retryTimer);
     await this.client.endAsync();
   }
+}
+
+/** `{batch}/{file}/{index}` of a frame file named `{file}-{index:06}.frame`. */
+export function frameKey(batchId: string, name: string): string {
+  const m = /^(.+)-(\d{6})\.frame$/.exec(name);
+  return `${batchId}/${m?.[1]}/${Number(m?.[2])}`;
 }

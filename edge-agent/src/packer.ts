@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { parseRecording, type ParseOptions } from '@argus/native';
 import { encodeChunkFrame, type BatchManifest, type ChunkEnvelope, type Logger, type ManifestFile } from '@argus/shared';
 import { writeFileAtomic } from './atomic-file.js';
 import { batchIdFor } from './batch-id.js';
+import { FRAME_OVERHEAD, outboxPaths } from './outbox-paths.js';
 import { vehicleInfoFromMetadata } from './vehicle-info.js';
 
 const gzipAsync = promisify(gzip);
@@ -20,23 +21,35 @@ export interface PackedBatch {
   frames: string[];
 }
 
-/** Outbox paths of one batch, defined once. */
-export const outboxPaths = {
-  batchDir: (stateDir: string, batchId: string) => path.join(stateDir, 'outbox', batchId),
-  manifest: (dir: string) => path.join(dir, 'manifest.json'),
-  chunks: (dir: string) => path.join(dir, 'chunks'),
-  frame: (dir: string, fileId: string, index: number) => path.join(dir, 'chunks', `${fileId}-${String(index).padStart(6, '0')}.frame`),
-};
+export { FRAME_OVERHEAD, outboxPaths } from './outbox-paths.js';
+
+/** How to pack one recording. */
+export interface PackOptions {
+  stateDir: string;
+  vin?: string | undefined;
+  parse: ParseOptions;
+  log: Logger;
+  /**
+   * Called once everything is staged and before anything enters the outbox,
+   * with the manifest and the frame bytes per file id (upper bound); returns the
+   * manifest to commit (files may be moved to `dropped`). Throwing aborts the pack.
+   */
+  admit?: (m: BatchManifest, frameBytes: ReadonlyMap<string, number>) => Promise<BatchManifest>;
+  /** gzip level 1–9 (default 6). */
+  gzipLevel?: number;
+  now?: () => Date;
+}
 
 /**
  * Parses a recording with the native parser and writes gzip'd CSV chunks as
  * MQTT/HTTP frames into the outbox, then the manifest last (its presence marks
  * the batch as fully packed; a half-packed directory is wiped and redone).
  */
-export async function packRecording(file: string, o: { stateDir: string; vin?: string | undefined; parse: ParseOptions; log: Logger; now?: () => Date }): Promise<PackedBatch> {
+export async function packRecording(file: string, o: PackOptions): Promise<PackedBatch> {
   const { size } = await stat(file);
   const tmpId = `packing-${createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 16)}`;
-  const work = outboxPaths.batchDir(o.stateDir, tmpId);
+  // Staging lives outside the outbox: it is transient and redone after a crash, and the quota counts the outbox only.
+  const work = path.join(o.stateDir, 'staging', tmpId);
   await rm(work, { recursive: true, force: true });
   try {
     return await packInto(file, size, work, o);
@@ -45,11 +58,12 @@ export async function packRecording(file: string, o: { stateDir: string; vin?: s
   }
 }
 
-async function packInto(file: string, size: number, work: string, o: { stateDir: string; vin?: string | undefined; parse: ParseOptions; log: Logger; now?: () => Date }): Promise<PackedBatch> {
+async function packInto(file: string, size: number, work: string, o: PackOptions): Promise<PackedBatch> {
   const fileIds = new Map<string, string>();
   const files = new Map<string, ManifestFile>();
   const envelopes: Omit<ChunkEnvelope, 'batch_id' | 'chunk_count'>[] = [];
   const pending: { fileId: string; index: number }[] = [];
+  const frameBytes = new Map<string, number>();
   const gen = parseRecording(file, o.parse);
   let next = await gen.next();
   let t0 = Date.now();
@@ -61,14 +75,17 @@ async function packInto(file: string, size: number, work: string, o: { stateDir:
       fileIds.set(c.topic, fileId);
       files.set(fileId, { file_id: fileId, topic: c.topic, chunk_count: 0, rows: 0, raw_bytes: 0 });
     }
-    const data = await gzipAsync(c.csv, { level: 6 });
+    const data = await gzipAsync(c.csv, { level: o.gzipLevel ?? 6 });
     const f = files.get(fileId) as ManifestFile;
     f.chunk_count += 1;
     f.rows += c.rows;
     f.raw_bytes += c.csv.length;
     envelopes.push({ v: 1, file_id: fileId, topic: c.topic, chunk_index: c.index, sha256: createHash('sha256').update(data).digest('hex'), content_encoding: 'gzip', byte_length: data.length, raw_length: c.csv.length, rows: c.rows });
     // Bounded memory: the compressed chunk waits on disk until the batch id is known.
-    await writeFileAtomic(outboxPaths.frame(work, fileId, c.index), data);
+    // No fsync: a crash while packing redoes the whole pack (the journal still says 'detected').
+    if (envelopes.length === 1) await mkdir(outboxPaths.chunks(work), { recursive: true });
+    await writeFile(outboxPaths.frame(work, fileId, c.index), data);
+    frameBytes.set(fileId, (frameBytes.get(fileId) ?? 0) + data.length + FRAME_OVERHEAD);
     pending.push({ fileId, index: c.index });
     if (Date.now() - t0 > 2000) {
       o.log.info('packing', { file, chunks: envelopes.length });
@@ -90,21 +107,27 @@ async function packInto(file: string, size: number, work: string, o: { stateDir:
     problems: summary.problems.slice(0, 1000).map((p) => ({ code: p.code, message: p.message, offset: p.offset })),
     created_at: (o.now ?? (() => new Date()))().toISOString(),
   };
-  if (manifest.files.length === 0) throw new Error(`${file}: the recording holds no messages on the selected topics`);
+  if (manifest.files.length === 0) throw Object.assign(new Error(`${file}: the recording holds no messages on the selected topics`), { code: 'NO_MESSAGES' });
+  const final = o.admit ? await o.admit(manifest, frameBytes) : manifest;
+  const keep = new Set(final.files.map((f) => f.file_id));
   await rm(dir, { recursive: true, force: true });
   const frames: string[] = [];
   for (const [i, p] of pending.entries()) {
+    if (!keep.has(p.fileId)) continue;
     const env = envelopes[i] as Omit<ChunkEnvelope, 'batch_id' | 'chunk_count'>;
     const full: ChunkEnvelope = { ...env, batch_id: batchId, chunk_count: (files.get(p.fileId) as ManifestFile).chunk_count };
     const staged = outboxPaths.frame(work, p.fileId, p.index);
     const target = outboxPaths.frame(dir, p.fileId, p.index);
-    await writeFileAtomic(target, encodeChunkFrame(full, await readFile(staged)));
+    if (frames.length === 0) await mkdir(outboxPaths.chunks(dir), { recursive: true });
+    await writeFile(target, encodeChunkFrame(full, await readFile(staged)));
     await unlink(staged);
     frames.push(path.basename(target));
   }
-  await writeFileAtomic(outboxPaths.manifest(dir), JSON.stringify(manifest));
-  o.log.info('recording packed', { file, batch_id: batchId, chunks: frames.length, topics: files.size, truncated: summary.truncated });
-  return { batchId, dir, manifest, frames };
+  // Every frame must be on disk before the manifest that declares the batch packed.
+  await fsyncAll(frames.map((f) => path.join(outboxPaths.chunks(dir), f)), outboxPaths.chunks(dir));
+  await writeFileAtomic(outboxPaths.manifest(dir), JSON.stringify(final));
+  o.log.info('recording packed', { file, batch_id: batchId, chunks: frames.length, topics: final.files.length, dropped: final.dropped?.length ?? 0, truncated: summary.truncated });
+  return { batchId, dir, manifest: final, frames };
 }
 
 /** Lists frame files of a packed batch (what remains in the outbox), sorted. */
@@ -113,5 +136,27 @@ export async function remainingFrames(dir: string): Promise<string[]> {
     return (await readdir(outboxPaths.chunks(dir))).filter((f) => f.endsWith('.frame')).sort();
   } catch {
     return [];
+  }
+}
+
+/** fsyncs files (a few at a time, so the file system can batch its journal commits) and then their directory. */
+async function fsyncAll(files: string[], dir: string): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const fh = await open(files[next++] as string, 'r+');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const dh = await open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
   }
 }

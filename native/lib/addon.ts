@@ -41,6 +41,10 @@ export interface NativeRecordReader {
   next(): RawRecord | null;
   done(): boolean;
   problems(): { code: string; message: string; offset: number }[];
+  /** The next appended bytes start at this absolute file offset (indexed reads). */
+  seek(offset: number): void;
+  /** Reads every record available now without surfacing them (benchmarks); returns how many. */
+  scan(): number;
 }
 
 interface Addon {

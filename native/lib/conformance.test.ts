@@ -7,9 +7,11 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { expectedIndexed, indexedEligible, readIndexed } from './conformance-reader.js';
 import { createRecordReader, type RawRecord } from './index.js';
+import { sharedPath } from './shared-data.js';
 
-const ROOT = '/work/shared/mcap-conformance';
+const ROOT = sharedPath('mcap-conformance');
 
 interface Expected {
   type: string;
@@ -58,7 +60,7 @@ describe('MCAP conformance (streamed reader)', () => {
     expect(files.length).toBe(416);
   });
 
-  it.each(files.map((f) => [f.slice(ROOT.length + 1), f]))('%s', (_name, file) => {
+  it.each(files.map((f) => [f.slice(ROOT.length + 1), f]))('%s', { timeout: 30_000 }, (_name, file) => {
     const bytes = readFileSync(file);
     const expected = JSON.parse(readFileSync(file.replace(/\.mcap$/, '.json'), 'utf8')) as { records: Expected[] };
     const whole = readAll(bytes, bytes.length);
@@ -66,5 +68,18 @@ describe('MCAP conformance (streamed reader)', () => {
     expect(whole.records).toEqual(expected.records);
     // Byte-at-a-time feeding gives the same records (NeedMore at every boundary).
     expect(readAll(bytes, 7).records).toEqual(expected.records);
+  });
+});
+
+describe('MCAP conformance (indexed reader)', () => {
+  const eligible = files.filter((f) => indexedEligible(f.slice(f.lastIndexOf('/') + 1)));
+  it('has the 16 eligible files', () => {
+    expect(eligible.length).toBe(16);
+  });
+
+  it.each(eligible.map((f) => [f.slice(ROOT.length + 1), f]))('%s', (_name, file) => {
+    const expected = JSON.parse(readFileSync(file.replace(/\.mcap$/, '.json'), 'utf8')) as { records: Expected[] };
+    const actual: unknown = JSON.parse(JSON.stringify(readIndexed(readFileSync(file))));
+    expect(actual).toEqual(JSON.parse(JSON.stringify(expectedIndexed(expected.records))));
   });
 });

@@ -31,7 +31,10 @@ describe('json messages', () => {
     },
   };
   const messages = [
+    // The literals below are beyond 2^53 on purpose: the JSON text carries them exactly and the parser must too.
+    // eslint-disable-next-line no-loss-of-precision
     { speed: 12.5, gear: 3, odometer: 9007199254740993, ok: true, note: 'a,b "c"\nd', pose: { x: 0.1, y: -2 }, wheels: [1, 2, 3, 4], tags: ['x'] },
+    // eslint-disable-next-line no-loss-of-precision
     { speed: 1e-7, gear: -1, odometer: 18446744073709551615, ok: false, note: '', pose: { x: 1 }, wheels: [5, 6, 7, 8], tags: [] },
   ];
 
@@ -69,6 +72,13 @@ describe('json messages', () => {
       { a: '1', 'b.c': 'x', 'v.len': '2', 'v.0': '1', 'v.1': '2' },
       { a: '', 'b.c': 'y', 'v.len': '1', 'v.0': '3', 'v.1': '' },
     ]);
+  });
+
+  it('puts a non-object message in one "value" column', async () => {
+    const bytes = await buildMcap([{ topic: '/arr', messageEncoding: 'json', messages: [{ logTime: 1n, data: json([{ a: 1 }]) }, { logTime: 2n, data: json('text') }] }]);
+    const { chunks, summary } = await parseBuffer(bytes);
+    expect(summary.topics[0]!.columns).toEqual(['value']);
+    expect(topicRows(chunks, '/arr').map((r) => r.value)).toEqual(['[{"a":1}]', 'text']);
   });
 
   it('writes /diagnostics statuses as one compact JSON column', async () => {
@@ -161,6 +171,37 @@ describe('cdr messages', () => {
     expect(rows[0]).toMatchObject({ i64: '-9223372036854775808', u64: '18446744073709551615', f32: '0.1', 'payload.len': '1000', names: '["a","b,c"]', points: '[{"x":1,"y":2},{"x":-0.25,"y":1e+300}]' });
     expect(rows[1]!['ranges.len']).toBe('40');
     expect(rows[1]!['ranges.0']).toBe('0');
+  });
+
+  it('writes diagnostic_msgs/DiagnosticArray statuses as the JSON column the cloud reads', async () => {
+    const diagText = [
+      'std_msgs/Header header',
+      'DiagnosticStatus[] status',
+      '================================================================================',
+      'MSG: diagnostic_msgs/DiagnosticStatus',
+      'byte OK=0', 'byte WARN=1', 'byte ERROR=2', 'byte STALE=3',
+      'byte level', 'string name', 'string message', 'string hardware_id', 'KeyValue[] values',
+      '================================================================================',
+      'MSG: diagnostic_msgs/KeyValue',
+      'string key', 'string value',
+      '================================================================================',
+      'MSG: std_msgs/Header',
+      'builtin_interfaces/Time stamp', 'string frame_id',
+      '================================================================================',
+      'MSG: builtin_interfaces/Time',
+      'int32 sec', 'uint32 nanosec',
+    ].join('\n');
+    const w = new MessageWriter(parse(diagText, { ros2: true }));
+    const data = w.writeMessage({
+      header: { stamp: { sec: 1700000000, nanosec: 5 }, frame_id: '' },
+      status: [{ level: 2, name: 'lidar_front', message: 'no data received', hardware_id: '', values: [{ key: 'code', value: '0x8004' }] }],
+    });
+    const bytes = await buildMcap([{ topic: '/diagnostics', messageEncoding: 'cdr', schema: { name: 'diagnostic_msgs/msg/DiagnosticArray', encoding: 'ros2msg', data: enc.encode(diagText) }, messages: [{ logTime: 9n, data }] }]);
+    const { chunks, summary } = await parseBuffer(bytes);
+    expect(summary.topics[0]!.columns).toEqual(['header.stamp.sec', 'header.stamp.nanosec', 'header.frame_id', 'status']);
+    expect(topicRows(chunks, '/diagnostics')[0]!.status).toBe(
+      '[{"level":2,"name":"lidar_front","message":"no data received","hardware_id":"","values":[{"key":"code","value":"0x8004"}]}]',
+    );
   });
 
   it('reads big-endian CDR', async () => {

@@ -11,6 +11,7 @@ import { globToRegExp } from './indexed-plan.js';
 import { parseBuffer, parseRecording } from './index.js';
 import { buildMcap, topicRows } from './test-support.js';
 import type { CsvChunk, ParseOptions, RecordingSummary } from './types.js';
+import { sharedPath } from './shared-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'argus-indexed-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,7 +65,7 @@ describe('indexed reading', () => {
   });
 
   it('matches the streamed result on a real rosbag2 recording', async () => {
-    const path = '/work/shared/recordings-public/rosbag2_talker.mcap';
+    const path = sharedPath('recordings-public', 'rosbag2_talker.mcap');
     const opts = { topics: ['/topic'] };
     const indexed = await collect(path, opts);
     const streamed = await parseBuffer(readFileSync(path), opts);

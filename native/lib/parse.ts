@@ -19,7 +19,8 @@ function check(step: NativeStep, file: string): void {
 /**
  * Streams a recording file: reads it in 4 MiB blocks, feeds the native parser
  * off the event loop, yields CSV chunks as they complete and returns the
- * summary at the end. JS never holds the whole file.
+ * summary at the end. JS never holds the whole file. Iterate to the end or
+ * call `return()` so the file is closed.
  *
  * @example
  * const it = parseRecording('drive.mcap', { topics: ['/diagnostics'] });
@@ -61,13 +62,18 @@ async function* readBlocks(fh: FileHandle, range: ReadRange): AsyncGenerator<Buf
   const end = range.offset + range.length;
   const read = (at: number) => fh.read(blocks[which]!, 0, Math.min(BLOCK_BYTES, end - at), at);
   let pending = pos < end ? read(pos) : null;
-  while (pending) {
-    const { bytesRead, buffer } = await pending;
-    if (bytesRead === 0) return;
-    pos += bytesRead;
-    which ^= 1;
-    pending = pos < end ? read(pos) : null;
-    yield buffer.subarray(0, bytesRead);
+  try {
+    while (pending) {
+      const { bytesRead, buffer } = await pending;
+      if (bytesRead === 0) return;
+      pos += bytesRead;
+      which ^= 1;
+      pending = pos < end ? read(pos) : null;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    // A consumer that stops early leaves one read in flight: never let it become an unhandled rejection.
+    pending?.catch(() => undefined);
   }
 }
 

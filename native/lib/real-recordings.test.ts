@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { parseBuffer, parseRecording } from './index.js';
 import { leafPaths, referenceMessages, sameCell, topicRows, valueAt } from './test-support.js';
 import type { CsvChunk, RecordingSummary } from './types.js';
+import { sharedPath } from './shared-data.js';
 
-const DIR = '/work/shared/recordings-public';
+const DIR = sharedPath('recordings-public');
 const FILES = ['rosbag2_talker', 'rosbag2_wbag_0', 'rosbag2_only_topics', 'rosbag2_cdr_test_0'];
 
 async function collect(path: string): Promise<{ chunks: CsvChunk[]; summary: RecordingSummary }> {
@@ -26,7 +27,7 @@ describe.each(FILES)('%s.mcap', (name) => {
   const path = `${DIR}/${name}.mcap`;
   const bytes = readFileSync(path);
 
-  it('decodes every message like the reference decoder', async () => {
+  it('decodes every message like the reference decoder', { timeout: 60_000 }, async () => {
     const { chunks, summary } = await parseBuffer(bytes);
     expect(summary.truncated).toBe(false);
     expect(summary.problems).toEqual([]);
@@ -69,6 +70,20 @@ describe.each(FILES)('%s.mcap', (name) => {
     const b = await parseBuffer(bytes);
     expect(a.summary).toEqual(b.summary);
     expect(a.chunks.map((c) => c.csv.toString())).toEqual(b.chunks.map((c) => c.csv.toString()));
+  });
+});
+
+describe('parseRecording lifecycle', () => {
+  it('can be stopped after the first chunk', async () => {
+    const it = parseRecording(`${DIR}/rosbag2_wbag_0.mcap`, { chunkBytes: 256 });
+    const first = await it.next();
+    expect(first.done).toBe(false);
+    const end = await it.return(undefined as never);
+    expect(end.done).toBe(true);
+  });
+
+  it('rejects a missing file with the fs error', async () => {
+    await expect(parseRecording(`${DIR}/nope.mcap`).next()).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 

@@ -106,7 +106,9 @@ class RecordReaderWrap : public Napi::ObjectWrap<RecordReaderWrap> {
                         InstanceMethod("finish", &RecordReaderWrap::Finish),
                         InstanceMethod("next", &RecordReaderWrap::Next),
                         InstanceMethod("done", &RecordReaderWrap::Done),
-                        InstanceMethod("problems", &RecordReaderWrap::Problems)});
+                        InstanceMethod("problems", &RecordReaderWrap::Problems),
+                        InstanceMethod("seek", &RecordReaderWrap::Seek),
+                        InstanceMethod("scan", &RecordReaderWrap::Scan)});
   }
   explicit RecordReaderWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RecordReaderWrap>(info) {
     mcap::ReaderOptions o;
@@ -133,6 +135,37 @@ class RecordReaderWrap : public Napi::ObjectWrap<RecordReaderWrap> {
     return info.Env().Undefined();
   }
   Napi::Value Done(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), done_); }
+  // seek(offset): the next appended bytes start at this absolute file offset.
+  Napi::Value Seek(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsNumber() || info[0].As<Napi::Number>().DoubleValue() < 0 ||
+        info[0].As<Napi::Number>().DoubleValue() > 9007199254740991.0) {
+      Napi::RangeError::New(env, "seek expects a byte offset").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    reader_->seek(static_cast<uint64_t>(info[0].As<Napi::Number>().DoubleValue()));
+    return env.Undefined();
+  }
+  // scan(): iterates the records available now without surfacing them to JS
+  // (benchmarks); returns the number of records read. Throws on fatal errors.
+  Napi::Value Scan(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    double n = 0;
+    for (;;) {
+      mcap::ReadResult r = reader_->next(rec_);
+      if (r == mcap::ReadResult::Record) { n += 1; continue; }
+      if (r == mcap::ReadResult::Error) {
+        const argus::Status& s = reader_->error();
+        Napi::Error e = Napi::Error::New(env, s.message);
+        e.Set("code", s.code);
+        e.Set("offset", Napi::Number::New(env, static_cast<double>(s.offset)));
+        e.ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
+      if (r == mcap::ReadResult::End) done_ = true;
+      return Napi::Number::New(env, n);
+    }
+  }
   Napi::Value Problems(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     auto& ps = reader_->problems();

@@ -9,6 +9,14 @@ export const API = {
   batch: '/api/v1/batches/:batchId',
   batches: '/api/v1/batches',
   diagnosis: '/api/v1/batches/:batchId/diagnosis',
+  /** Server-Sent Events: status changes of every batch. */
+  events: '/api/v1/events',
+  /** Server-Sent Events: status changes of one batch. */
+  batchEvents: '/api/v1/batches/:batchId/events',
+  /** Knowledge base (sub-app in cloud-hub/src/http/kb-routes.ts): faults, documents, cases, links, search. */
+  kb: '/api/v1/kb',
+  /** A vehicle reports a recording it quarantined (QuarantineNotice, vehicle auth). */
+  quarantine: '/api/v1/vehicles/:vin/quarantine',
 } as const;
 
 /** Fills `:params` of a route. */

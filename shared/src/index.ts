@@ -9,3 +9,4 @@ export * from './http.js';
 export * from './decode.js';
 export * from './logger.js';
 export * from './credentials.js';
+export * from './quarantine.js';

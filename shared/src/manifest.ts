@@ -51,6 +51,14 @@ export const BatchManifest = z.object({
   files: z.array(ManifestFile).min(1).max(10_000),
   topics: z.array(ManifestTopic).max(10_000).default([]),
   problems: z.array(z.object({ code: z.string(), message: z.string(), offset: z.number().optional() })).max(1000).default([]),
+  /** Per-topic streams the vehicle evicted from its outbox (disk quota) before sending; not part of `files`. */
+  dropped: z.array(z.object({
+    file_id: FileId,
+    topic: z.string().max(512),
+    chunk_count: z.number().int().nonnegative(),
+    bytes: z.number().int().nonnegative(),
+    reason: z.string().max(512),
+  })).max(10_000).optional(),
   created_at: z.string(),
 }).superRefine((m, ctx) => {
   const ids = new Set<string>();

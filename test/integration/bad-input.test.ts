@@ -11,6 +11,7 @@ import {
 import { parseAgentConfig, processDrive } from '@argus/edge-agent';
 import { randomVin, Rng, writeDrive } from '@argus/sim';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
+import { userHeaders } from '../support/user-auth.js';
 
 /** A vehicle's raw MQTT client, subscribed to its downlink. */
 async function vehicleClient(t: TestHub, vin: string, token = vehicleToken(t.cfg.vehicleSecret, vin)): Promise<MqttClient> {
@@ -153,10 +154,11 @@ describe('bad input on the skeleton boundaries', () => {
 
   it('an unknown batch id over HTTP is a 404 with a code; a malformed one a 400', async () => {
     const id = randomUUID();
-    const r1 = await fetch(`${t.hub.httpUrl}/api/v1/batches/${id}/diagnosis`);
+    const headers = await userHeaders(t.hub);
+    const r1 = await fetch(`${t.hub.httpUrl}/api/v1/batches/${id}/diagnosis`, { headers });
     expect(r1.status).toBe(404);
     expect(await r1.json()).toEqual({ code: 'BATCH_NOT_FOUND', message: `batch ${id} not found` });
-    const r2 = await fetch(`${t.hub.httpUrl}/api/v1/batches/not-a-uuid`);
+    const r2 = await fetch(`${t.hub.httpUrl}/api/v1/batches/not-a-uuid`, { headers });
     expect(r2.status).toBe(400);
     expect(((await r2.json()) as { code: string }).code).toBe('BAD_PAYLOAD');
   });

@@ -6,6 +6,7 @@ import { DiagnosisReport, vehicleToken, type BatchStatusEvent } from '@argus/sha
 import { parseAgentConfig, processDrive } from '@argus/edge-agent';
 import { randomVin, Rng, writeDrive } from '@argus/sim';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
+import { userHeaders } from '../support/user-auth.js';
 
 // One drive carried from the vehicle to a diagnosis and back, on the embedded
 // default, with real parts: sim MCAP → native parser → gzip chunks → aedes over
@@ -43,7 +44,7 @@ describe('one drive end to end (embedded default)', () => {
       // The outbox is empty: every chunk left only after the hub acknowledged it.
       expect(await readdir(path.join(out.batch.dir, 'chunks'))).toEqual([]);
       // The vehicle stored what it received, and the hub serves the same report.
-      const res = await fetch(`${t.hub.httpUrl}/api/v1/batches/${report.batch_id}/diagnosis`);
+      const res = await fetch(`${t.hub.httpUrl}/api/v1/batches/${report.batch_id}/diagnosis`, { headers: await userHeaders(t.hub) });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual(report);
       // The barrier fired once; the ledger holds exactly the manifest's chunks.

@@ -148,7 +148,7 @@ describe('diagnoseRules', { timeout: 60_000 }, () => {
   });
 
   it('diagnoses a memory leak only on the leaking compute software', () => {
-    const leak: DriveMods = { values: { '/compute/stats': { mem_used_pct: (t, h) => (t < 170 ? 40 + t / 4 : 30) } }, logs: [{ t: 170, level: 50, name: 'perception', msg: 'killed: out of memory' }] };
+    const leak: DriveMods = { values: { '/compute/stats': { mem_used_pct: (t, _h) => (t < 170 ? 40 + t / 4 : 30) } }, logs: [{ t: 170, level: 50, name: 'perception', msg: 'killed: out of memory' }] };
     expect(diagnose(leak, vehicle('J7', { adcu: '4.5.2' })).findings[0]).toMatchObject({ code: '0xA004', cause_id: '0xA004-a' });
     expect(diagnose(leak, vehicle('J7', { adcu: '4.5.4' })).findings[0]).toMatchObject({ code: '0xA004', cause_id: null });
   });

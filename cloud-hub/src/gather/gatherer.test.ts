@@ -110,7 +110,7 @@ describe('watches', { timeout: 60_000 }, () => {
   });
 
   it('measures rises of counters and smoothed trends', () => {
-    const f = gather(referenceDrive({ values: { '/compute/stats': { gpu_ecc_errors: (t) => 3 + Math.floor(t / 10), mem_used_pct: (t, h) => (t < 170 ? 40 + t / 5 : 35) } } }));
+    const f = gather(referenceDrive({ values: { '/compute/stats': { gpu_ecc_errors: (t) => 3 + Math.floor(t / 10), mem_used_pct: (t, _h) => (t < 170 ? 40 + t / 5 : 35) } } }));
     expect(watchOf(f, '0xA003').rise!.value).toBe(17);
     const mem = watchOf(f, '0xA004').rise!;
     expect(mem.value).toBeGreaterThan(30);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { chunkId, type BatchManifest, type ChunkAck, type ChunkEnvelope, type Logger } from '@argus/shared';
+import { chunkId, type BatchManifest, type BatchState, type ChunkAck, type ChunkEnvelope, type Logger } from '@argus/shared';
+import type { Barrier, BarrierAnswer, ChunkEvent } from '../barrier/barrier.js';
 import type { BatchStore } from '../store/batch-store.js';
 import { objectKeys, type ObjectStore } from '../store/object-store.js';
 import { IngestError } from './ingest-error.js';
@@ -12,6 +13,8 @@ const gunzipAsync = promisify(gunzip);
 export interface IngestDeps {
   objects: ObjectStore;
   batches: BatchStore;
+  /** Decides when a batch is complete (PgBarrier embedded, RedisBarrier in scale mode). */
+  barrier: Barrier;
   /** Called once per batch, by whichever upload completed it (the barrier fired). */
   onUploadComplete(batchId: string): Promise<void>;
   /** Called after any change of a batch's upload progress (for status events). */
@@ -43,7 +46,7 @@ export class Ingest {
     const existing = await this.d.batches.getChunk(e.batch_id, e.file_id, e.chunk_index);
     if (existing) {
       if (existing.sha256 !== e.sha256) throw new IngestError('CHUNK_CONFLICT', `vehicle ${vin} chunk ${id}: already stored with a different sha256`);
-      await this.runBarrier(e.batch_id);
+      await this.runBarrier(e.batch_id, await this.d.barrier.record(event(e)), batch?.state);
       return ack(e, true);
     }
     await this.checkContent(vin, e, data);
@@ -52,7 +55,7 @@ export class Ingest {
     const r = await this.d.batches.recordChunk(vin, e, key);
     if (r.outcome === 'conflict') throw new IngestError('CHUNK_CONFLICT', `vehicle ${vin} chunk ${id}: already stored with a different sha256`);
     this.d.onProgress?.(e.batch_id);
-    await this.runBarrier(e.batch_id);
+    await this.runBarrier(e.batch_id, await this.d.barrier.record(event(e)), batch?.state);
     return ack(e, r.outcome === 'duplicate');
   }
 
@@ -68,13 +71,24 @@ export class Ingest {
       this.d.log.info('manifest stored', { vin, batch_id: m.batch_id, files: m.files.length });
       this.d.onProgress?.(m.batch_id);
     }
-    await this.runBarrier(m.batch_id);
+    await this.runBarrier(m.batch_id, await this.d.barrier.expect(m.batch_id, m.files.map((f) => ({ fileId: f.file_id, chunkCount: f.chunk_count }))), batch?.state);
     return { duplicate: r.outcome === 'duplicate' };
   }
 
-  private async runBarrier(batchId: string): Promise<void> {
-    if (await this.d.batches.tryCompleteUpload(batchId)) {
-      this.d.log.info('barrier fired: all chunks stored', { batch_id: batchId });
+  /**
+   * Acts on the barrier's answer. The batch's state in Postgres is the source
+   * of truth: PgBarrier moved it already when it fired; after a RedisBarrier
+   * fire this guarded transition moves it. On `done` the same transition
+   * recovers a hub that crashed between the Redis fire and the state change
+   * (the vehicle re-sends its unacknowledged chunk); it matches nothing otherwise,
+   * so it is skipped when the batch was already past `uploading` (`stateBefore`).
+   */
+  private async runBarrier(batchId: string, answer: BarrierAnswer, stateBefore: BatchState | undefined): Promise<void> {
+    if (answer !== 'fired' && answer !== 'done') return;
+    if (answer === 'done' && stateBefore !== undefined && stateBefore !== 'pending' && stateBefore !== 'uploading') return;
+    const moved = await this.d.batches.transition(batchId, ['pending', 'uploading'], 'uploaded', { barrier: answer });
+    if (answer === 'fired' || moved) {
+      this.d.log.info('barrier fired: all chunks stored', { batch_id: batchId, recovered: answer === 'done' });
       await this.d.onUploadComplete(batchId);
     }
   }
@@ -99,6 +113,10 @@ export class Ingest {
       throw new IngestError('RAW_LENGTH_MISMATCH', `vehicle ${vin} chunk ${chunkId(e)}: inflates to ${raw.length} bytes, envelope says ${e.raw_length}`);
     }
   }
+}
+
+function event(e: ChunkEnvelope): ChunkEvent {
+  return { batchId: e.batch_id, fileId: e.file_id, chunkIndex: e.chunk_index, sha256: e.sha256 };
 }
 
 function ack(e: ChunkEnvelope, duplicate: boolean): ChunkAck {

@@ -1,126 +1,129 @@
+import http from 'node:http';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
-import {
-  checkVehicleToken, decodeChunkFrame, decodeJson, parseVehicleTopic, ProtocolError, vehicleTopic, BatchManifest, DownlinkAck,
-  type DownlinkKind, type Logger, type UplinkRejection,
-} from '@argus/shared';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import { checkVehicleToken, parseVehicleTopic, vehicleTopic, type DownlinkAck, type DownlinkKind, type Logger } from '@argus/shared';
 import type { Ingest } from '../ingest/ingest.js';
-import { IngestError } from '../ingest/ingest-error.js';
+import { NO_METRICS, type IngestMetrics } from '../observability/hub-metrics.js';
+import { guardPacketSize } from './packet-size-guard.js';
+import { UplinkRouter, type VehicleLink } from './uplink-router.js';
+
+export type { VehicleLink, VehiclePublisher } from './uplink-router.js';
 
 /** What the broker hands to the rest of the hub. */
 export interface BrokerDeps {
   ingest: Ingest;
   vehicleSecret: string;
+  /** Largest MQTT packet (fixed header included); larger ones close the connection before being buffered. */
   maxPacketBytes: number;
   onDownlinkAck(vin: string, ack: DownlinkAck): Promise<void>;
+  metrics?: IngestMetrics;
   log: Logger;
 }
 
-/** Sends messages to vehicles. */
-export interface VehiclePublisher {
-  publish(vin: string, kind: DownlinkKind, payload: unknown): Promise<void>;
+/** Where the broker listens. `wsPort` unset = no WebSocket listener; 0 = a free port. */
+export interface BrokerListen {
+  host: string;
+  port: number;
+  wsPort?: number | undefined;
 }
+
+/** Path of the MQTT-over-WebSocket endpoint. */
+export const MQTT_WS_PATH = '/mqtt';
 
 const UPLINK_OK = new Set(['manifest', 'chunks', 'downlink-ack']);
 const DOWNLINK_OK = new Set(['chunk-ack', 'rejected', 'status', 'diagnosis', 'recommendation']);
 
 /**
- * The embedded MQTT broker (aedes, MQTT 3.1.1) on TCP. Vehicles log in with
- * username = VIN and password = their token; each may publish only uplink
- * kinds and subscribe only downlink kinds of its own topics. Uplink messages
- * are handed to ingest before the PUBACK is sent; the application-level
- * answer goes back on `chunk-ack` or `rejected`.
+ * The embedded MQTT broker (aedes, MQTT 3.1.1) on TCP and optionally on
+ * WebSocket (`ws://host:wsPort/mqtt`). Vehicles log in with username = VIN and
+ * password = their token; each may publish only uplink kinds and subscribe
+ * only downlink kinds of its own topics. aedes 1.x sends the PUBACK of a
+ * QoS 1 uplink first but reads no further packet of that client until the
+ * `published` hook (ingest) is done, so a slow hub back-pressures its
+ * vehicles over TCP; the storage answer goes back on `chunk-ack` or `rejected`.
  */
-export class MqttBroker implements VehiclePublisher {
-  private server: net.Server | undefined;
-  private constructor(private readonly aedes: Aedes, private readonly d: BrokerDeps) {}
+export class MqttBroker implements VehicleLink {
+  private readonly closers: Array<() => Promise<void>> = [];
+  private constructor(private readonly aedes: Aedes, readonly url: string, readonly wsUrl: string | undefined) {}
 
-  static async start(d: BrokerDeps, host: string, port: number): Promise<{ broker: MqttBroker; port: number }> {
+  static async start(d: BrokerDeps, listen: BrokerListen): Promise<MqttBroker> {
+    const metrics = d.metrics ?? NO_METRICS;
     const vins = new WeakMap<Client, string>();
-    let self: MqttBroker | undefined;
+    let router: UplinkRouter | undefined;
     const aedes = await Aedes.createBroker({
       authenticate: (client, username, password, done) => {
         const vin = username ?? '';
         const ok = !!password && parseVehicleTopic(vehicleTopic(vin, 'chunks')) !== null && checkVehicleToken(d.vehicleSecret, vin, password.toString());
         if (!ok) {
+          metrics.rejected('mqtt', 'UNAUTHORIZED');
           d.log.warn('mqtt login refused', { client_id: client.id, vin });
-          const err = Object.assign(new Error('bad username or password'), { returnCode: 4 as const });
-          done(err, false);
+          done(Object.assign(new Error('bad username or password'), { returnCode: 4 as const }), false);
           return;
         }
         vins.set(client, vin);
         done(null, true);
       },
       authorizePublish: (client, packet, cb) => {
-        const t = parseVehicleTopic(packet.topic);
-        const vin = client ? vins.get(client) : undefined;
         if (!client) return cb(null); // the hub itself
+        const t = parseVehicleTopic(packet.topic);
+        const vin = vins.get(client);
         if (!t || t.vin !== vin || !UPLINK_OK.has(t.kind)) {
+          metrics.rejected('mqtt', 'FORBIDDEN');
           d.log.warn('mqtt publish refused', { vin, topic: packet.topic });
           return cb(new Error(`vehicle ${vin} may not publish on ${packet.topic}`));
         }
-        if (packet.payload.length > d.maxPacketBytes) return cb(new Error('payload too large'));
         cb(null);
       },
       authorizeSubscribe: (client, sub, cb) => {
         const t = parseVehicleTopic(sub.topic);
         if (!t || t.vin !== vins.get(client) || !DOWNLINK_OK.has(t.kind)) {
+          metrics.rejected('mqtt', 'FORBIDDEN_SUBSCRIBE');
           d.log.warn('mqtt subscribe refused', { vin: vins.get(client), topic: sub.topic });
-          return cb(new Error(`not allowed to subscribe to ${sub.topic}`));
+          // Negated, not an error: MQTT 3.1.1 §3.9.3 — the SUBACK carries 0x80 (failure) for this topic and the session stays up.
+          return cb(null, null);
         }
         cb(null, sub);
       },
       published: (packet, client, cb) => {
         const vin = client ? vins.get(client) : undefined;
-        if (!vin || !self) return cb();
-        self.onUplink(vin, packet).then(() => cb(), (err: Error) => {
-          d.log.error('uplink handling failed', { vin, topic: packet.topic, err: err.message });
-          cb();
-        });
+        if (!vin || !router) return cb();
+        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+        router.handle(vin, packet.topic, payload).then(() => cb(), () => cb());
       },
     });
-    self = new MqttBroker(aedes, d);
-    const server = net.createServer(aedes.handle as (s: net.Socket) => void);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    self.server = server;
-    const addr = server.address() as net.AddressInfo;
-    d.log.info('mqtt broker listening', { url: `mqtt://${host}:${addr.port}` });
-    return { broker: self, port: addr.port };
-  }
+    const guarded = (conn: Duplex, req?: http.IncomingMessage) => {
+      const g = guardPacketSize(conn, d.maxPacketBytes, (err) => {
+        metrics.rejected('mqtt', 'PACKET_TOO_LARGE');
+        d.log.warn('mqtt packet refused', { err: err.message });
+      });
+      (aedes.handle as (s: Duplex, r?: http.IncomingMessage) => void)(g, req);
+    };
 
-  /** Routes one uplink message; never throws (answers with a rejection instead). */
-  private async onUplink(vin: string, packet: PublishPacket): Promise<void> {
-    const t = parseVehicleTopic(packet.topic);
-    if (!t) return;
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    try {
-      if (t.kind === 'chunks') {
-        const frame = decodeChunkFrame(payload);
-        try {
-          const ack = await this.d.ingest.chunk(vin, frame.envelope, frame.data);
-          await this.publish(vin, 'chunk-ack', ack);
-        } catch (err) {
-          const e = frame.envelope;
-          const c = errorCode(err);
-          await this.publish(vin, 'chunk-ack', { v: 1, batch_id: e.batch_id, file_id: e.file_id, chunk_index: e.chunk_index, ok: false, duplicate: false, error: { code: c.code, message: c.message } });
-          if (!(err instanceof IngestError)) throw err;
-          this.d.log.warn('chunk refused', { vin, batch_id: e.batch_id, code: c.code, reason: c.message });
-        }
-      } else if (t.kind === 'manifest') {
-        const m = decodeJson(BatchManifest, payload, `vehicle ${vin} manifest`, 'BAD_MANIFEST');
-        await this.d.ingest.manifest(vin, m);
-      } else if (t.kind === 'downlink-ack') {
-        await this.d.onDownlinkAck(vin, decodeJson(DownlinkAck, payload, `vehicle ${vin} downlink-ack`));
-      }
-    } catch (err) {
-      if (!(err instanceof ProtocolError) && !(err instanceof IngestError)) throw err;
-      const rej: UplinkRejection = { v: 1, kind: t.kind, code: err.code, message: err.message, at: new Date().toISOString() };
-      this.d.log.warn('uplink refused', { vin, kind: t.kind, code: err.code, reason: err.message });
-      await this.publish(vin, 'rejected', rej);
+    const server = net.createServer((s) => guarded(s));
+    const port = await listenOn(server, listen.host, listen.port);
+    let wsUrl: string | undefined;
+    let wsServer: http.Server | undefined;
+    let wss: WebSocketServer | undefined;
+    if (listen.wsPort !== undefined) {
+      wsServer = http.createServer((_req, res) => res.writeHead(404).end());
+      wss = new WebSocketServer({ server: wsServer, path: MQTT_WS_PATH, maxPayload: d.maxPacketBytes + 16 });
+      wss.on('connection', (ws, req) => guarded(createWebSocketStream(ws), req));
+      wsUrl = `ws://${listen.host}:${await listenOn(wsServer, listen.host, listen.wsPort)}${MQTT_WS_PATH}`;
     }
+    const self = new MqttBroker(aedes, `mqtt://${listen.host}:${port}`, wsUrl);
+    router = new UplinkRouter({ ...d, metrics }, self);
+    self.closers.push(
+      () => new Promise<void>((r) => aedes.close(() => r())),
+      () => new Promise<void>((r) => server.close(() => r())),
+    );
+    if (wss && wsServer) {
+      const [s1, s2] = [wss, wsServer];
+      self.closers.push(() => new Promise<void>((r) => s1.close(() => r())), () => new Promise<void>((r) => s2.close(() => r())));
+    }
+    d.log.info('mqtt broker listening', { url: self.url, ws_url: wsUrl ?? null });
+    return self;
   }
 
   /** Publishes JSON to one vehicle's downlink topic at QoS 1 (queued for offline persistent sessions). */
@@ -130,12 +133,13 @@ export class MqttBroker implements VehiclePublisher {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((r) => this.aedes.close(() => r()));
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    for (const c of this.closers) await c();
   }
 }
 
-function errorCode(err: unknown): { code: string; message: string } {
-  if (err instanceof IngestError || err instanceof ProtocolError) return { code: err.code, message: err.message };
-  return { code: 'INTERNAL', message: 'the hub failed to store the chunk; re-send it' };
+function listenOn(server: net.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port));
+  });
 }

@@ -5,6 +5,7 @@ import { UnrecoverableError } from '../queue/job-queue.js';
 import type { BatchStore } from '../store/batch-store.js';
 import type { KnowledgeStore } from '../store/knowledge-store.js';
 import type { ObjectStore } from '../store/object-store.js';
+import type { SuperviseOptions } from '../supervisor/supervise.js';
 import { buildReport } from './diagnose-stage.js';
 import { gatherBatch } from './gather-stage.js';
 
@@ -12,11 +13,13 @@ import { gatherBatch } from './gather-stage.js';
 export interface PipelineSinks {
   status(e: BatchStatusEvent): Promise<void>;
   report(r: DiagnosisReport): Promise<void>;
+  /** A report was stored (OTA recommendations are derived here); failures are logged, not retried. */
+  diagnosed?(r: DiagnosisReport): Promise<void>;
 }
 
 /** Wires the stages onto a queue. Every stage is idempotent: a re-run after a crash picks up where the state says. */
 export class Pipeline {
-  constructor(private readonly d: { batches: BatchStore; objects: ObjectStore; knowledge: KnowledgeStore; queue: JobQueue; sinks: PipelineSinks; log: Logger }) {}
+  constructor(private readonly d: { batches: BatchStore; objects: ObjectStore; knowledge: KnowledgeStore; queue: JobQueue; sinks: PipelineSinks; log: Logger; diagnosis?: SuperviseOptions }) {}
 
   /** Registers the stage workers. */
   start(): void {
@@ -53,11 +56,12 @@ export class Pipeline {
     const parsed = DriveFeatures.safeParse(await this.d.batches.getFeatures(batchId));
     if (!parsed.success) throw new UnrecoverableError(`batch ${batchId}: stored features are invalid`);
     const kb = await this.d.knowledge.load();
-    const report = buildReport(batchId, batch.manifest.vehicle, parsed.data, kb, { now: () => performance.now(), iso: new Date().toISOString() });
+    const report = await buildReport(batchId, batch.manifest.vehicle, parsed.data, kb, { now: () => performance.now(), iso: new Date().toISOString() }, this.d.diagnosis ?? {});
     await this.d.batches.putReport(report);
     await this.d.batches.transition(batchId, ['diagnosing'], 'diagnosed', { status: report.status, findings: report.findings.map((f) => f.code) });
     this.d.log.info('diagnosed', { batch_id: batchId, vin: report.vin, status: report.status, first: report.findings[0]?.code ?? null });
     await this.notify(batchId);
+    await this.d.sinks.diagnosed?.(report).catch((err: Error) => this.d.log.error('diagnosed sink failed', { batch_id: batchId, err: err.message }));
     await this.d.sinks.report(report);
   }
 

@@ -72,6 +72,10 @@ export class InProcessQueue implements JobQueue {
     }
   }
 
+  async depth(stage: Stage): Promise<number> {
+    return (this.waiting.get(stage)?.length ?? 0) + (this.active.get(stage) ?? 0);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.running]);

@@ -22,6 +22,8 @@ export type JobHandler = (data: JobData, attempt: number) => Promise<void>;
 export interface JobQueue {
   add(stage: Stage, data: JobData): Promise<void>;
   process(stage: Stage, handler: JobHandler, opts?: { concurrency?: number; onFailed?: (data: JobData, err: Error) => Promise<void> }): void;
+  /** Jobs of `stage` waiting or running (for the `argus_queue_depth` gauge). */
+  depth(stage: Stage): Promise<number>;
   /** Waits for running jobs, then stops. */
   close(): Promise<void>;
 }

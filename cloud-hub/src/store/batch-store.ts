@@ -48,6 +48,8 @@ export interface BatchStore {
   /**
    * The barrier: when every chunk the manifest lists is in the ledger, moves the
    * batch to `uploaded` and returns true — to exactly one caller, ever.
+   * The hub asks its `Barrier` (barrier/barrier.ts) instead; PgBatchStore
+   * answers this with PgBarrier's statement.
    */
   tryCompleteUpload(batchId: string): Promise<boolean>;
   /** Moves a batch from one of `from` to `to`; false when it was not in `from`. Records an event. */
@@ -56,6 +58,8 @@ export interface BatchStore {
   fail(batchId: string, reason: string): Promise<void>;
   get(batchId: string): Promise<BatchRecord | null>;
   list(opts?: { vin?: string; limit?: number }): Promise<BatchRecord[]>;
+  /** Batches past the barrier but not finished (uploaded … diagnosing), least recently changed first: what a restarted hub re-enqueues. */
+  inFlight(limit?: number): Promise<{ batch_id: string; state: BatchState }[]>;
   chunks(batchId: string): Promise<ChunkRecord[]>;
   events(batchId: string): Promise<{ state: string; detail: unknown; at: string }[]>;
   putFeatures(batchId: string, features: unknown): Promise<void>;

@@ -20,22 +20,13 @@ export const SQL = {
     FROM chunks WHERE batch_id = $1 AND file_id = $2 AND chunk_index = $3`,
   listChunks: `SELECT batch_id::text, file_id, chunk_index, topic, sha256, byte_length, raw_length, rows, object_key
     FROM chunks WHERE batch_id = $1 ORDER BY file_id, chunk_index`,
-  // The barrier. Counts only chunks the manifest lists; the state guard makes the
-  // transition happen once: a concurrent second UPDATE re-checks the row after the
-  // first commits, sees 'uploaded' and matches nothing.
-  completeUpload: `UPDATE batches b SET state = 'uploaded', chunks_stored = s.n, updated_at = now()
-    FROM (SELECT count(*)::int AS n FROM chunks c
-            JOIN batches b2 ON b2.batch_id = c.batch_id
-            JOIN LATERAL jsonb_to_recordset(b2.manifest->'files') AS f(file_id text, chunk_count int)
-              ON f.file_id = c.file_id AND c.chunk_index < f.chunk_count
-           WHERE c.batch_id = $1) s
-    WHERE b.batch_id = $1 AND b.state IN ('pending', 'uploading') AND b.chunks_expected IS NOT NULL AND s.n >= b.chunks_expected
-    RETURNING s.n`,
+  // The barrier's statement lives in barrier/pg-barrier-queries.ts (PgBarrier).
   transition: `UPDATE batches SET state = $3, updated_at = now() WHERE batch_id = $1 AND state = ANY($2::text[])`,
   fail: `UPDATE batches SET state = 'failed', reason = $2, updated_at = now() WHERE batch_id = $1`,
   getBatch: `SELECT ${BATCH_COLUMNS} FROM batches WHERE batch_id = $1`,
   listBatches: `SELECT ${BATCH_COLUMNS} FROM batches WHERE ($1::text IS NULL OR vin = $1) ORDER BY created_at DESC LIMIT $2`,
   insertEvent: `INSERT INTO batch_events (batch_id, state, detail) VALUES ($1, $2, $3::jsonb)`,
+  listInFlight: `SELECT batch_id::text, state FROM batches WHERE state IN ('uploaded', 'gathering', 'gathered', 'diagnosing') ORDER BY updated_at LIMIT $1`,
   listEvents: `SELECT state, detail, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at FROM batch_events WHERE batch_id = $1 ORDER BY id`,
   putFeatures: `INSERT INTO drive_features (batch_id, features) VALUES ($1, $2::jsonb) ON CONFLICT (batch_id) DO UPDATE SET features = EXCLUDED.features`,
   getFeatures: `SELECT features FROM drive_features WHERE batch_id = $1`,

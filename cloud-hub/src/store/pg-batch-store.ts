@@ -2,10 +2,15 @@ import type pg from 'pg';
 import { manifestChunkCount, type BatchManifest, type BatchState, type ChunkEnvelope, type DiagnosisReport } from '@argus/shared';
 import type { BatchRecord, BatchStore, ChunkRecord, RecordChunkResult } from './batch-store.js';
 import { SQL } from './pg-batch-queries.js';
+import { PgBarrier } from '../barrier/pg-barrier.js';
 
-/** BatchStore on Postgres (or embedded PGlite). The barrier is one conditional UPDATE. */
+/** BatchStore on Postgres (or embedded PGlite). The barrier is PgBarrier's one conditional UPDATE. */
 export class PgBatchStore implements BatchStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly barrier: PgBarrier;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.barrier = new PgBarrier(pool);
+  }
 
   async putManifest(m: BatchManifest): Promise<{ outcome: 'stored' | 'duplicate' | 'conflict' }> {
     const expected = manifestChunkCount(m);
@@ -38,10 +43,7 @@ export class PgBatchStore implements BatchStore {
   }
 
   async tryCompleteUpload(batchId: string): Promise<boolean> {
-    const r = await this.pool.query<{ n: number }>(SQL.completeUpload, [batchId]);
-    if (r.rowCount !== 1) return false;
-    await this.event(batchId, 'uploaded', { chunks: r.rows[0]?.n });
-    return true;
+    return (await this.barrier.expect(batchId, [])) === 'fired';
   }
 
   async transition(batchId: string, from: readonly BatchState[], to: BatchState, detail: Record<string, unknown> = {}): Promise<boolean> {
@@ -64,6 +66,10 @@ export class PgBatchStore implements BatchStore {
   async list(opts: { vin?: string; limit?: number } = {}): Promise<BatchRecord[]> {
     const r = await this.pool.query<BatchRecord>(SQL.listBatches, [opts.vin ?? null, opts.limit ?? 100]);
     return r.rows;
+  }
+
+  async inFlight(limit = 1000): Promise<{ batch_id: string; state: BatchState }[]> {
+    return (await this.pool.query<{ batch_id: string; state: BatchState }>(SQL.listInFlight, [limit])).rows;
   }
 
   async chunks(batchId: string): Promise<ChunkRecord[]> {

@@ -17,13 +17,11 @@ std::string zstdCheckSize(std::string_view in, uint64_t expected) {
   return {};
 }
 
-std::string lz4CheckSize(std::string_view in, uint64_t expected) {
-  LZ4F_dctx* ctx = nullptr;
-  if (LZ4F_isError(LZ4F_createDecompressionContext(&ctx, LZ4F_VERSION))) return "lz4: cannot create context";
+std::string lz4CheckSize(LZ4F_dctx* ctx, std::string_view in, uint64_t expected) {
+  LZ4F_resetDecompressionContext(ctx);
   LZ4F_frameInfo_t info{};
   size_t consumed = in.size();
   size_t r = LZ4F_getFrameInfo(ctx, &info, in.data(), &consumed);
-  LZ4F_freeDecompressionContext(ctx);
   if (LZ4F_isError(r)) return std::string("lz4: ") + LZ4F_getErrorName(r);
   if (info.contentSize != 0 && info.contentSize != expected) {
     return "lz4: frame holds " + std::to_string(info.contentSize) + " bytes, uncompressed_size says " + std::to_string(expected);
@@ -31,8 +29,8 @@ std::string lz4CheckSize(std::string_view in, uint64_t expected) {
   return {};
 }
 
-std::string zstdInto(std::string_view in, std::vector<uint8_t>& out) {
-  size_t n = ZSTD_decompress(out.data(), out.size(), in.data(), in.size());
+std::string zstdInto(ZSTD_DCtx* ctx, std::string_view in, std::vector<uint8_t>& out) {
+  size_t n = ZSTD_decompressDCtx(ctx, out.data(), out.size(), in.data(), in.size());
   if (ZSTD_isError(n)) return std::string("zstd: ") + ZSTD_getErrorName(n);
   if (n != out.size()) {
     return "zstd: decompressed " + std::to_string(n) + " bytes, uncompressed_size says " +
@@ -41,11 +39,8 @@ std::string zstdInto(std::string_view in, std::vector<uint8_t>& out) {
   return {};
 }
 
-std::string lz4Into(std::string_view in, std::vector<uint8_t>& out) {
-  LZ4F_dctx* ctx = nullptr;
-  if (LZ4F_isError(LZ4F_createDecompressionContext(&ctx, LZ4F_VERSION))) {
-    return "lz4: cannot create context";
-  }
+std::string lz4Into(LZ4F_dctx* ctx, std::string_view in, std::vector<uint8_t>& out) {
+  LZ4F_resetDecompressionContext(ctx);
   const char* src = in.data();
   size_t srcLeft = in.size();
   size_t produced = 0;
@@ -72,7 +67,6 @@ std::string lz4Into(std::string_view in, std::vector<uint8_t>& out) {
       break;
     }
   }
-  LZ4F_freeDecompressionContext(ctx);
   if (err.empty() && produced != out.size()) {
     err = "lz4: decompressed " + std::to_string(produced) + " bytes, uncompressed_size says " +
           std::to_string(out.size());
@@ -82,15 +76,33 @@ std::string lz4Into(std::string_view in, std::vector<uint8_t>& out) {
 
 }  // namespace
 
-std::string decompressChunk(const std::string& compression, std::string_view in,
-                            uint64_t expectedSize, std::vector<uint8_t>& out) {
-  std::string err;
-  if (compression == "zstd") err = zstdCheckSize(in, expectedSize);
-  else if (compression == "lz4") err = lz4CheckSize(in, expectedSize);
-  else return "unsupported compression \"" + compression + "\"";
-  if (!err.empty()) return err;
-  out.resize(static_cast<size_t>(expectedSize));
-  return compression == "zstd" ? zstdInto(in, out) : lz4Into(in, out);
+Decompressor::~Decompressor() {
+  if (zstd_) ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(zstd_));
+  if (lz4_) LZ4F_freeDecompressionContext(static_cast<LZ4F_dctx*>(lz4_));
+}
+
+std::string Decompressor::run(const std::string& compression, std::string_view in, uint64_t expectedSize,
+                              std::vector<uint8_t>& out) {
+  if (compression == "zstd") {
+    if (!zstd_) zstd_ = ZSTD_createDCtx();
+    if (!zstd_) return "zstd: cannot create context";
+    std::string err = zstdCheckSize(in, expectedSize);
+    if (!err.empty()) return err;
+    out.resize(static_cast<size_t>(expectedSize));
+    return zstdInto(static_cast<ZSTD_DCtx*>(zstd_), in, out);
+  }
+  if (compression == "lz4") {
+    if (!lz4_) {
+      LZ4F_dctx* ctx = nullptr;
+      if (LZ4F_isError(LZ4F_createDecompressionContext(&ctx, LZ4F_VERSION))) return "lz4: cannot create context";
+      lz4_ = ctx;
+    }
+    std::string err = lz4CheckSize(static_cast<LZ4F_dctx*>(lz4_), in, expectedSize);
+    if (!err.empty()) return err;
+    out.resize(static_cast<size_t>(expectedSize));
+    return lz4Into(static_cast<LZ4F_dctx*>(lz4_), in, out);
+  }
+  return "unsupported compression \"" + compression + "\"";
 }
 
 }  // namespace argus

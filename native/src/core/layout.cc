@@ -139,7 +139,8 @@ struct Layout::RowCursor {
   uint32_t next = 0;
   std::string scratch;
   void at(uint32_t col) {
-    out.append(col - next + 1, ',');
+    if (col == next) out.push_back(',');
+    else out.append(col - next + 1, ',');
     next = col + 1;
   }
 };

@@ -101,7 +101,7 @@ Status RecordingParser::pump() {
         onChannel(std::get<mcap::Channel>(rec_.body));
         break;
       case mcap::Opcode::Message:
-        onMessage(std::get<mcap::Message>(rec_.body), rec_.offset);
+        onMessage(std::get<mcap::Message>(rec_.body), rec_.offset);  // offset: record, or its chunk
         break;
       case mcap::Opcode::Metadata: {
         const auto& m = std::get<mcap::Metadata>(rec_.body);
@@ -158,12 +158,20 @@ void RecordingParser::onChannel(const mcap::Channel& c) {
   topics_.push_back(std::move(t));
 }
 
+std::string RecordingParser::where() const {
+  if (rec_.inChunk) {
+    return "in the chunk at offset " + std::to_string(rec_.offset) + " (record at chunk offset " +
+           std::to_string(rec_.chunkOffset) + ")";
+  }
+  return "at offset " + std::to_string(rec_.offset);
+}
+
 void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
   auto cit = channels_.find(m.channelId);
   if (cit == channels_.end()) {
     if (unknownChannelReports_++ < 5) {
       addProblem(Problem{"UNKNOWN_CHANNEL",
-                         "message at offset " + std::to_string(offset) + " uses channel " +
+                         "message " + where() + " uses channel " +
                              std::to_string(m.channelId) + " that no Channel record defined",
                          offset, {}});
     }
@@ -187,6 +195,14 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
   if (!t.decoder) {
     std::string_view name, encoding, data;
     auto sit = schemas_.find(t.schemaId);
+    if (t.schemaId != 0 && sit == schemas_.end()) {
+      t.decoderFailed = true;
+      topicProblem(t, "UNKNOWN_SCHEMA",
+                   "topic " + s.topic + ": channel uses schema " + std::to_string(t.schemaId) +
+                       " that no Schema record defined",
+                   offset);
+      return;
+    }
     if (sit != schemas_.end()) {
       name = sit->second.name;
       encoding = sit->second.encoding;
@@ -207,8 +223,8 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
   if (!st.ok()) {
     ++s.decodeErrors;
     topicProblem(t, st.code,
-                 "topic " + s.topic + ": message at offset " + std::to_string(offset) +
-                     " (log_time " + std::to_string(m.logTime) + ") does not decode: " + st.message,
+                 "topic " + s.topic + ": message " + where() + " (log_time " + std::to_string(m.logTime) +
+                     ", sequence " + std::to_string(m.sequence) + ") does not decode: " + st.message,
                  offset);
     return;
   }

@@ -89,6 +89,7 @@ class RecordingParser {
   void onMessage(const mcap::Message& m, uint64_t offset);
   void topicProblem(TopicState& t, std::string code, std::string message, uint64_t offset);
   void addProblem(Problem p);
+  std::string where() const;  // location of the current record, for messages
 
   ParseOptions opts_;
   mcap::StreamReader reader_;

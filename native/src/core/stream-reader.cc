@@ -4,7 +4,6 @@
 
 #include "byte-reader.h"
 #include "crc32.h"
-#include "decompress.h"
 
 namespace argus::mcap {
 namespace {
@@ -115,7 +114,7 @@ ReadResult StreamReader::openChunk(const Record& rec, Record& out) {
     }
     chunkData_ = c.records;
   } else {
-    std::string err = decompressChunk(c.compression, c.records, c.uncompressedSize, chunkBuf_);
+    std::string err = decompressor_.run(c.compression, c.records, c.uncompressedSize, chunkBuf_);
     if (!err.empty()) {
       problem("BAD_CHUNK", "chunk" + at(rec.offset) + ": " + err + "; skipped", rec.offset);
       return ReadResult::NeedMore;
@@ -164,6 +163,13 @@ ReadResult StreamReader::next(Record& out) {
       case State::Failed:
         return ReadResult::Error;
       case State::Done:
+        if (avail > 0 && !inChunk_) {
+          if (!trailingReported_) {
+            problem("TRAILING_DATA", "ignored " + std::to_string(avail) + "+ bytes after the trailing magic" + at(offset), offset);
+            trailingReported_ = true;
+          }
+          pos_ = buf_.size();
+        }
         return ReadResult::End;
       case State::Magic: {
         size_t n = avail < kMagicSize ? avail : kMagicSize;
@@ -186,6 +192,7 @@ ReadResult StreamReader::next(Record& out) {
           if (!finished_) return ReadResult::NeedMore;
           truncated_ = true;
           problem("TRUNCATED", "file ends" + at(offset) + " inside the trailing magic", offset);
+          pos_ = buf_.size();
           state_ = State::Done;
           continue;
         }
@@ -200,6 +207,21 @@ ReadResult StreamReader::next(Record& out) {
         break;
     }
 
+    if (skipRemaining_ > 0) {
+      size_t n = static_cast<size_t>(avail < skipRemaining_ ? avail : skipRemaining_);
+      consume(n);
+      skipRemaining_ -= n;
+      if (skipRemaining_ > 0) {
+        if (!finished_) return ReadResult::NeedMore;
+        truncated_ = true;
+        problem("TRUNCATED",
+                std::string("file ends") + at(base_ + pos_) + " inside a " + opcodeName(skipOpcode_) +
+                    " record that starts" + at(skipOffset_),
+                skipOffset_);
+        state_ = State::Done;
+      }
+      continue;
+    }
     if (avail < kRecordPrefix) {
       if (!finished_) return ReadResult::NeedMore;
       truncated_ = true;
@@ -207,11 +229,26 @@ ReadResult StreamReader::next(Record& out) {
               avail == 0 ? "file ends" + at(offset) + " without a Footer record"
                          : "file ends" + at(offset) + " inside a record header",
               offset);
+      pos_ = buf_.size();
       state_ = State::Done;
       continue;
     }
     uint8_t opcode = p[0];
     uint64_t len = readLe64(p + 1);
+    if (len > opts_.maxRecordBuffered && len > avail - kRecordPrefix) {
+      // Too big to hold in memory (or a damaged length): pass its bytes by as
+      // they arrive. Framing resumes after it if the file is long enough.
+      problem("SKIPPED_RECORD",
+              std::string(opcodeName(opcode)) + " record" + at(offset) + " of " + std::to_string(len) +
+                  " bytes exceeds the " + std::to_string(opts_.maxRecordBuffered) + " byte buffer limit; skipped",
+              offset);
+      if (opcode == static_cast<uint8_t>(Opcode::DataEnd)) inDataSection = false;
+      consume(kRecordPrefix);
+      skipRemaining_ = len;
+      skipOffset_ = offset;
+      skipOpcode_ = opcode;
+      continue;
+    }
     if (len > avail - kRecordPrefix) {
       if (!finished_) return ReadResult::NeedMore;
       truncated_ = true;
@@ -221,6 +258,7 @@ ReadResult StreamReader::next(Record& out) {
                   std::to_string(len) + " content bytes; only " +
                   std::to_string(avail - kRecordPrefix) + " are present",
               offset);
+      pos_ = buf_.size();  // the partial record stays in buf_ until the next append
       state_ = State::Done;
       if (opcode == static_cast<uint8_t>(Opcode::Chunk)) {
         salvageUncompressedChunk(offset, std::string_view(reinterpret_cast<const char*>(p + kRecordPrefix),

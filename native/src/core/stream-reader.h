@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "decompress.h"
 #include "records.h"
 #include "status.h"
 
@@ -17,6 +18,7 @@ namespace argus::mcap {
 struct ReaderOptions {
   bool checkCrc = true;                          // chunk, data section, summary, attachment CRCs
   uint64_t maxChunkUncompressed = 1ull << 28;    // sanity cap on Chunk.uncompressed_size (256 MiB)
+  uint64_t maxRecordBuffered = 1ull << 27;      // larger records are skipped as bytes arrive (128 MiB)
   bool yieldChunks = false;                      // also yield the Chunk record itself (raw readers)
   bool yieldMessageIndexes = true;               // MessageIndex records (after chunks)
 };
@@ -79,12 +81,18 @@ class StreamReader {
   bool summaryCrcValid_ = false;
 
   // Current chunk being iterated.
+  Decompressor decompressor_;
   std::vector<uint8_t> chunkBuf_;
   std::string_view chunkData_;
   size_t chunkPos_ = 0;
   uint64_t chunkOffset_ = 0;
   bool inChunk_ = false;
   uint32_t unknownOpcodeReports_ = 0;
+  bool trailingReported_ = false;
+  // Skipping an oversized record without buffering it.
+  uint64_t skipRemaining_ = 0;
+  uint64_t skipOffset_ = 0;
+  uint8_t skipOpcode_ = 0;
 };
 
 }  // namespace argus::mcap

@@ -66,6 +66,63 @@ void appendNumber(std::string& out, T x) {
   out.append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
+// Byte arrays longer than this are only sized inside JSON columns.
+constexpr uint32_t kJsonBlobLimit = 64;
+
+// Exact powers of ten as doubles (10^22 is the largest exactly representable).
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+constexpr double kTwo53 = 9007199254740992.0;
+
+// Shortest fixed-notation text for a non-integral double with
+// 1e-3 <= |d| < 1e15, or false. A candidate n * 10^-k (|n| < 2^53, k <= 22)
+// round-trips iff n / 10^k == d: both operands are exact doubles, so the
+// division is correctly rounded (Clinger's fast path), exactly what a correct
+// parser does. Round-tripping is monotone in k, so the fewest decimals are
+// found by bisection. In this range fixed notation is never longer than
+// scientific, so the text matches std::to_chars' choice of format.
+bool appendShortFixed(std::string& out, double d) {
+  double a = std::fabs(d);
+  if (!(a >= 1e-3 && a < 1e15)) return false;
+  int kmax = 0;
+  while (kmax < 22 && a * kPow10[kmax + 1] < kTwo53) ++kmax;
+  auto roundTrips = [d](int k, int64_t& n) {
+    n = std::llround(d * kPow10[k]);
+    return static_cast<double>(n) / kPow10[k] == d;
+  };
+  int64_t n = 0;
+  if (kmax < 1 || !roundTrips(kmax, n)) return false;
+  int lo = 1, hi = kmax;
+  int64_t best = n;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    int64_t m;
+    if (roundTrips(mid, m)) {
+      hi = mid;
+      best = m;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  if (hi != kmax || best != n) roundTrips(hi, best);
+  uint64_t mag = best < 0 ? static_cast<uint64_t>(-best) : static_cast<uint64_t>(best);
+  char digits[32];
+  auto r = std::to_chars(digits, digits + sizeof digits, mag);
+  size_t len = static_cast<size_t>(r.ptr - digits);
+  size_t k = static_cast<size_t>(hi);
+  if (best < 0) out += '-';
+  if (len <= k) {
+    out += "0.";
+    out.append(k - len, '0');
+    out.append(digits, len);
+  } else {
+    out.append(digits, len - k);
+    out += '.';
+    out.append(digits + (len - k), k);
+  }
+  return true;
+}
+
 void appendFloat(std::string& out, const Value& v, bool json) {
   double d = v.n.d;
   if (!std::isfinite(d)) {
@@ -73,19 +130,21 @@ void appendFloat(std::string& out, const Value& v, bool json) {
     else out += std::isnan(d) ? "nan" : (d > 0 ? "inf" : "-inf");
     return;
   }
-  // Fast path: integral values print as integers (the text to_chars gives too).
-  if (d > -9e15 && d < 9e15) {
+  // Integral values print as plain integers (to_chars would write 1e+05 for
+  // 100000; the integer is as exact and friendlier in a CSV).
+  if (d > -1e15 && d < 1e15) {
     int64_t i = static_cast<int64_t>(d);
     if (static_cast<double>(i) == d && !(i == 0 && std::signbit(d))) {
       appendNumber(out, i);
       return;
     }
   }
-  if (v.kind == VKind::Float32) appendNumber(out, static_cast<float>(d));
-  else appendNumber(out, d);
+  if (v.kind == VKind::Float32) {
+    appendNumber(out, static_cast<float>(d));
+  } else if (!appendShortFixed(out, d)) {
+    appendNumber(out, d);
+  }
 }
-
-constexpr uint32_t kJsonBlobLimit = 64;
 
 }  // namespace
 

@@ -23,6 +23,12 @@ done
 c++ -std=c++17 -Wall -Wextra -Werror $san -I"$native/src" -I"$zstd" -I"$lz4" -DXXH_NAMESPACE=ARGUS_LZ4_ \
   "$native"/src/core/*.cc "$here/fuzz-parser.cc" "$here/sanitize-main.cc" "$out"/*.o -o "$out/fuzz-sanitized"
 if [ $# -eq 0 ]; then
-  set -- /work/shared/recordings-public/*.mcap "$here"/corpus/*.mcap
+  # shared/ lives beside the repository root (<repo>/../shared).
+  shared=$(cd "$native/../.." && pwd)/shared
+  if ! ls "$shared"/recordings-public/*.mcap >/dev/null 2>&1; then
+    echo "shared test data missing: $shared/recordings-public/*.mcap" >&2
+    exit 1
+  fi
+  set -- "$shared"/recordings-public/*.mcap "$here"/corpus/*.mcap
 fi
 "$out/fuzz-sanitized" "$@"

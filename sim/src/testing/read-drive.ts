@@ -22,7 +22,7 @@ export interface DecodedMessage {
   logTime: bigint;
   publishTime: bigint;
   sequence: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   msg: any;
 }
 

@@ -1,0 +1,189 @@
+/**
+ * `npm run bench:ingest` — fleet ingest throughput of one hub vs a bare broker.
+ *
+ * N simulated vehicles (mqtt.js clients, MQTT 3.1.1, QoS 1, in BENCH_PROCS load
+ * processes apart from the one under test)
+ * each upload K gzip CSV chunks, one at a time (the next after the previous
+ * one's acknowledgement), all vehicles at once, on loopback:
+ *   1. to a hub (embedded default: aedes + ingest + PGlite + filesystem store),
+ *      latency = publish → application `chunk-ack` (the chunk is stored);
+ *   2. to a bare aedes broker whose only logic is echoing an ack to the
+ *      vehicle's `chunk-ack` topic — the floor any MQTT ingest can reach here.
+ * Prints payload MB/s, chunks/s and p50/p99 chunk-ack latency for both; the
+ * last line is JSON with `ratio_to_bare_broker` (hub chunks/s ÷ bare chunks/s).
+ *
+ * Settings (env): BENCH_VEHICLES (500), BENCH_CHUNKS (4 per vehicle), BENCH_CHUNK_ROWS (1500 CSV rows),
+ * BENCH_PROCS (2 load processes).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Aedes, type PublishPacket } from 'aedes';
+import mqtt, { type MqttClient } from 'mqtt';
+import { createLogger, encodeChunkFrame, parseVehicleTopic, vehicleToken, vehicleTopic, type ChunkEnvelope } from '@argus/shared';
+import { loadHubConfig, startHub } from '../src/index.js';
+
+const VEHICLES = Number(process.env['BENCH_VEHICLES'] ?? 500);
+const CHUNKS = Number(process.env['BENCH_CHUNKS'] ?? 4);
+const ROWS = Number(process.env['BENCH_CHUNK_ROWS'] ?? 1500);
+const PROCS = Number(process.env['BENCH_PROCS'] ?? 2);
+const SECRET = 'bench-fleet-secret';
+
+interface Result { target: string; chunks: number; bytes: number; seconds: number; mbps: number; chunksPerS: number; p50Ms: number; p99Ms: number; failed: number }
+
+/** VINs: 17 chars from the allowed alphabet, distinct per index. */
+function vinOf(i: number): string {
+  return `BENCH${String(i).padStart(12, '0')}`.replace(/[IOQ]/g, 'X');
+}
+
+function chunkPayload(): { raw: Buffer; data: Buffer; sha: string } {
+  const lines = ['log_time_ns,publish_time_ns,sequence,cpu_temp_c,gpu_temp_c,load'];
+  for (let i = 0; i < ROWS; i++) lines.push(`${1e18 + i * 1e7},${1e18 + i * 1e7},${i},${(55 + Math.sin(i / 40) * 8).toFixed(2)},${(60 + Math.cos(i / 33) * 6).toFixed(2)},${((i * 7919) % 100) / 100}`);
+  const raw = Buffer.from(`${lines.join('\n')}\n`);
+  const data = gzipSync(raw);
+  return { raw, data, sha: createHash('sha256').update(data).digest('hex') };
+}
+
+async function connectAll(url: string, from: number, to: number): Promise<MqttClient[]> {
+  const clients: MqttClient[] = [];
+  for (let i = from; i < to; i += 50) {
+    const batch = await Promise.all(Array.from({ length: Math.min(50, to - i) }, async (_, k) => {
+      const vin = vinOf(i + k);
+      const c = await mqtt.connectAsync(url, { username: vin, password: vehicleToken(SECRET, vin), clientId: `bench-${vin}`, protocolVersion: 4, reconnectPeriod: 0, clean: true });
+      await c.subscribeAsync(vehicleTopic(vin, 'chunk-ack'), { qos: 1 });
+      return c;
+    }));
+    clients.push(...batch);
+  }
+  return clients;
+}
+
+/** Load process: vehicles [from, to) connect, say `ready`, wait for `go`, upload, print their latencies as JSON. */
+async function fleet(url: string, from: number, to: number): Promise<void> {
+  const p = chunkPayload();
+  const clients = await connectAll(url, from, to);
+  const lines = createInterface({ input: process.stdin });
+  const go = new Promise<void>((r) => lines.once('line', () => r()));
+  process.stdout.write('ready\n');
+  await go;
+  const lat: number[] = [];
+  let failed = 0;
+  await Promise.all(clients.map(async (c, j) => {
+    const vin = vinOf(from + j);
+    const batchId = randomUUID();
+    const waiting = new Map<number, (ok: boolean) => void>();
+    c.on('message', (_t, msg) => {
+      const a = JSON.parse(msg.toString()) as { chunk_index: number; ok: boolean };
+      waiting.get(a.chunk_index)?.(a.ok);
+    });
+    for (let k = 0; k < CHUNKS; k++) {
+      const e: ChunkEnvelope = {
+        v: 1, batch_id: batchId, file_id: 't000', topic: '/compute/stats', chunk_index: k, chunk_count: CHUNKS, sha256: p.sha,
+        content_encoding: 'gzip', byte_length: p.data.length, raw_length: p.raw.length, rows: ROWS,
+      };
+      const s = performance.now();
+      const acked = new Promise<boolean>((r) => waiting.set(k, r));
+      await c.publishAsync(vehicleTopic(vin, 'chunks'), encodeChunkFrame(e, p.data), { qos: 1 });
+      if (!(await acked)) failed++;
+      lat.push(performance.now() - s);
+    }
+  }));
+  process.stdout.write(`${JSON.stringify({ lat, failed, bytes: p.data.length })}\n`);
+  await Promise.all(clients.map((c) => c.endAsync()));
+  lines.close();
+}
+
+/** Runs the fleet in PROCS load processes against `url`; wall time from `go` to the last ack. */
+async function drive(target: string, url: string): Promise<Result> {
+  const self = fileURLToPath(import.meta.url);
+  const per = Math.ceil(VEHICLES / PROCS);
+  const procs = Array.from({ length: PROCS }, (_, k) => {
+    const child = spawn(process.execPath, [...process.execArgv, self, 'fleet', url, String(k * per), String(Math.min(VEHICLES, (k + 1) * per))], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const out = createInterface({ input: child.stdout });
+    const msgs: string[] = [];
+    const waiters: Array<(l: string) => void> = [];
+    out.on('line', (l) => (waiters.length ? (waiters.shift() as (l: string) => void)(l) : msgs.push(l)));
+    const next = () => new Promise<string>((r) => (msgs.length ? r(msgs.shift() as string) : waiters.push(r)));
+    return { child, next };
+  });
+  for (const p of procs) if ((await p.next()) !== 'ready') throw new Error('load process failed to start');
+  const t0 = performance.now();
+  for (const p of procs) p.child.stdin?.write('go\n');
+  const parts = (await Promise.all(procs.map((p) => p.next()))).map((l) => JSON.parse(l) as { lat: number[]; failed: number; bytes: number });
+  const seconds = (performance.now() - t0) / 1000;
+  await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
+  const lat = parts.flatMap((x) => x.lat).sort((a, b) => a - b);
+  const failed = parts.reduce((n, x) => n + x.failed, 0);
+  const p = { data: { length: parts[0]?.bytes ?? 0 } };
+  const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))] ?? 0;
+  const chunks = VEHICLES * CHUNKS;
+  const bytes = chunks * p.data.length;
+  return { target, chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: q(0.5), p99Ms: q(0.99), failed };
+}
+
+/** A bare aedes broker that answers every chunk with an ack on the vehicle's chunk-ack topic. */
+async function bareBroker(): Promise<{ url: string; close(): Promise<void> }> {
+  const aedes = await Aedes.createBroker({
+    published: (packet, client, cb) => {
+      const t = client ? parseVehicleTopic(packet.topic) : null;
+      if (!t || t.kind !== 'chunks') return cb();
+      const h = packet.payload as Buffer;
+      const env = JSON.parse(h.subarray(8, 8 + h.readUInt32BE(4)).toString()) as ChunkEnvelope;
+      const ack = { v: 1, batch_id: env.batch_id, file_id: env.file_id, chunk_index: env.chunk_index, ok: true, duplicate: false };
+      aedes.publish({ cmd: 'publish', topic: vehicleTopic(t.vin, 'chunk-ack'), payload: Buffer.from(JSON.stringify(ack)), qos: 1, retain: false, dup: false } as PublishPacket, () => cb());
+    },
+  });
+  const server = net.createServer(aedes.handle as (s: net.Socket) => void);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    async close() {
+      await new Promise<void>((r) => aedes.close(() => r()));
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+function print(r: Result): void {
+  process.stdout.write(`${r.target.padEnd(12)} ${r.chunks} chunks (${(r.bytes / 1e6).toFixed(1)} MB) in ${r.seconds.toFixed(2)} s: ${r.mbps.toFixed(2)} MB/s, ${r.chunksPerS.toFixed(0)} chunks/s, chunk-ack p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms${r.failed ? `, ${r.failed} refused` : ''}\n`);
+}
+
+if (process.argv[2] === 'fleet') {
+  await fleet(process.argv[3] as string, Number(process.argv[4]), Number(process.argv[5]));
+  process.exit(0);
+}
+const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-bench-'));
+const log = createLogger('silent', {}, () => {});
+process.stdout.write(`bench:ingest — ${VEHICLES} vehicles × ${CHUNKS} chunks of ${ROWS} CSV rows (gzip), QoS 1, loopback, ${PROCS} load processes, ${os.cpus().length} CPUs\n`);
+const hub = await startHub(loadHubConfig({}, { dataDir: path.join(dir, 'hub'), httpPort: 0, mqttPort: 0, vehicleSecret: SECRET, logLevel: 'silent' }), log);
+let hubResult: Result;
+try {
+  hubResult = await drive('hub', hub.mqttUrl);
+} finally {
+  await hub.close();
+}
+print(hubResult);
+const bare = await bareBroker();
+let bareResult: Result;
+try {
+  bareResult = await drive('bare aedes', bare.url);
+} finally {
+  await bare.close();
+}
+print(bareResult);
+await rm(dir, { recursive: true, force: true });
+const ratio = hubResult.chunksPerS / bareResult.chunksPerS;
+process.stdout.write(`${JSON.stringify({
+  bench: 'ingest', vehicles: VEHICLES, chunks_per_vehicle: CHUNKS, chunk_bytes: Math.round(hubResult.bytes / hubResult.chunks),
+  hub: { mb_per_s: +hubResult.mbps.toFixed(3), chunks_per_s: +hubResult.chunksPerS.toFixed(1), p50_ack_ms: +hubResult.p50Ms.toFixed(1), p99_ack_ms: +hubResult.p99Ms.toFixed(1), refused: hubResult.failed },
+  bare_broker: { mb_per_s: +bareResult.mbps.toFixed(3), chunks_per_s: +bareResult.chunksPerS.toFixed(1), p50_ack_ms: +bareResult.p50Ms.toFixed(1), p99_ack_ms: +bareResult.p99Ms.toFixed(1) },
+  ratio_to_bare_broker: +ratio.toFixed(3),
+})}\n`);
+process.exit(0);

@@ -1,0 +1,75 @@
+import { Duplex, Transform, type TransformCallback } from 'node:stream';
+
+/** An MQTT control packet larger than the limit was announced; the connection must close. */
+export class PacketTooLargeError extends Error {
+  readonly code = 'PACKET_TOO_LARGE';
+  constructor(readonly bytes: number, readonly limit: number) {
+    super(`MQTT packet of ${bytes} bytes exceeds the limit of ${limit}`);
+  }
+}
+
+/**
+ * Finds MQTT packet boundaries in a byte stream from the fixed headers alone
+ * and refuses a packet as soon as its header announces more than `limit`
+ * bytes — before any of its body is buffered. MQTT 3.1.1 §2.2: one byte of
+ * type and flags, then the Remaining Length in 1–4 bytes of 7 bits each
+ * (§2.2.3), then that many bytes.
+ */
+export class PacketSizeScanner {
+  private skip = 0;
+  private header: number[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Feeds bytes; throws PacketTooLargeError (or a malformed-length Error). */
+  push(buf: Uint8Array): void {
+    let i = 0;
+    while (i < buf.length) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, buf.length - i);
+        this.skip -= n;
+        i += n;
+        continue;
+      }
+      const b = buf[i++] as number;
+      this.header.push(b);
+      if (this.header.length === 1) continue;
+      if (b & 0x80) {
+        if (this.header.length === 5) throw new Error('malformed MQTT remaining length (more than 4 bytes, §2.2.3)');
+        continue;
+      }
+      let remaining = 0;
+      for (let k = this.header.length - 1; k >= 1; k--) remaining = remaining * 128 + ((this.header[k] as number) & 0x7f);
+      const total = this.header.length + remaining;
+      if (total > this.limit) throw new PacketTooLargeError(total, this.limit);
+      this.skip = remaining;
+      this.header = [];
+    }
+  }
+}
+
+/**
+ * Wraps a connection (TCP socket or WebSocket stream) so that what aedes reads
+ * passes the scanner first; an oversized packet destroys the connection and
+ * calls `onTooLarge`. Writes go straight to the connection.
+ */
+export function guardPacketSize(conn: Duplex, limit: number, onTooLarge: (err: Error) => void): Duplex {
+  const scanner = new PacketSizeScanner(limit);
+  const check = new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      try {
+        scanner.push(chunk);
+        cb(null, chunk);
+      } catch (err) {
+        onTooLarge(err as Error);
+        conn.destroy();
+        cb(err as Error);
+      }
+    },
+  });
+  conn.pipe(check);
+  conn.on('error', (err) => check.destroy(err));
+  const d = Duplex.from({ readable: check, writable: conn });
+  d.on('close', () => conn.destroy());
+  return d;
+}

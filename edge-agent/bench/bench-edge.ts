@@ -1,0 +1,112 @@
+// npm run bench:edge — the agent's pack pipeline (native parse → per-topic CSV
+// → gzip chunks → outbox frames) on a 20-minute reference drive. The drive is
+// written first; packing runs in a fresh child process so its peak RSS and CPU
+// time are the pipeline's own (process.cpuUsage covers the parser's worker
+// threads). A second child compares codecs on the same CSV chunks.
+// Last line: JSON with the figures. Options: --duration S (default 1200), --keep.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { createLogger } from '@argus/shared';
+import { parseRecording } from '@argus/native';
+import { randomVin, Rng, writeDrive } from '@argus/sim';
+import { compress as zstd } from 'zstd-napi';
+import { packRecording } from '../src/packer.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const argv = process.argv.slice(2);
+const opt = (n: string) => (argv.includes(`--${n}`) ? argv[argv.indexOf(`--${n}`) + 1] : undefined);
+const CHUNK = Number(process.env['ARGUS_BENCH_CHUNK_BYTES'] ?? 1024 * 1024);
+const cpuS = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+
+async function dirBytes(d: string): Promise<number> {
+  let n = 0;
+  for (const e of await readdir(d, { withFileTypes: true, recursive: true })) if (e.isFile()) n += (await stat(path.join(e.parentPath, e.name))).size;
+  return n;
+}
+
+/** Child: pack one recording, report wall, CPU, RSS and outbox bytes. */
+async function childPack(file: string, stateDir: string, level: number): Promise<void> {
+  const log = createLogger('silent', {}, () => undefined);
+  const baseRss = process.memoryUsage().rss / 1048576;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const b = await packRecording(file, { stateDir, log, gzipLevel: level, parse: { chunkBytes: CHUNK } });
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = cpuS(process.cpuUsage(c0));
+  process.stdout.write(`${JSON.stringify({ wall_s: wall, cpu_s: cpu, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_at_start_mb: baseRss, outbox_bytes: await dirBytes(b.dir), chunks: b.frames.length })}\n`);
+}
+
+/** Child: parse once; compress every CSV chunk with each codec; CPU seconds and bytes per codec. */
+async function childCompare(file: string): Promise<void> {
+  const codecs: Record<string, (b: Buffer) => Buffer> = {
+    'gzip-1': (b) => gzipSync(b, { level: 1 }), 'gzip-6': (b) => gzipSync(b, { level: 6 }), 'gzip-9': (b) => gzipSync(b, { level: 9 }),
+    'zstd-1': (b) => zstd(b, { compressionLevel: 1 }), 'zstd-3': (b) => zstd(b, { compressionLevel: 3 }), 'zstd-9': (b) => zstd(b, { compressionLevel: 9 }),
+  };
+  const r: Record<string, { bytes: number; cpu_s: number }> = Object.fromEntries(Object.keys(codecs).map((k) => [k, { bytes: 0, cpu_s: 0 }]));
+  let raw = 0;
+  const c0 = process.cpuUsage();
+  let compressCpu = 0;
+  for await (const c of parseRecording(file, { chunkBytes: 1024 * 1024 })) {
+    raw += c.csv.length;
+    for (const [k, f] of Object.entries(codecs)) {
+      const u = process.cpuUsage();
+      const out = f(c.csv);
+      const d = cpuS(process.cpuUsage(u));
+      compressCpu += d;
+      (r[k] as { bytes: number; cpu_s: number }).bytes += out.length;
+      (r[k] as { bytes: number; cpu_s: number }).cpu_s += d;
+    }
+  }
+  const parseCpu = cpuS(process.cpuUsage(c0)) - compressCpu;
+  process.stdout.write(`${JSON.stringify({ csv_bytes: raw, parse_cpu_s: parseCpu, codecs: r })}\n`);
+}
+
+function child(args: string[]): Record<string, unknown> {
+  // MALLOC_ARENA_MAX=2 as in deploy/argus-agent.service: glibc's per-thread arenas otherwise bloat RSS
+  // (the parser and zlib allocate on worker threads).
+  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' } });
+  if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  if (argv[0] === '--child-pack') return childPack(argv[1] as string, argv[2] as string, Number(argv[3]));
+  if (argv[0] === '--child-compare') return childCompare(argv[1] as string);
+  const durationS = Number(opt('duration') ?? 1200);
+  const work = await mkdtemp(path.join(os.tmpdir(), 'argus-bench-edge-'));
+  try {
+    const file = path.join(work, 'reference.mcap');
+    const t0 = performance.now();
+    const w = await writeDrive({ out: file, seed: 1200, platform: 'J7', vin: randomVin(Rng.derive(1200, 'vin'), 'J7'), durationS, faults: [{ code: '0xA001' }] });
+    const recBytes = (await stat(file)).size;
+    process.stderr.write(`reference drive: ${durationS} s, ${(recBytes / 1e6).toFixed(1)} MB, ${w.messages} messages (written in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+    const levels: Record<string, Record<string, unknown>> = {};
+    for (const level of [1, 6]) {
+      const r = child(['--child-pack', file, path.join(work, `state-${level}`), String(level)]);
+      levels[`gzip-${level}`] = r;
+      process.stderr.write(`pack gzip-${level}: ${JSON.stringify(r)}\n`);
+      await rm(path.join(work, `state-${level}`), { recursive: true, force: true });
+    }
+    const cmp = child(['--child-compare', file]);
+    process.stderr.write(`codecs: ${JSON.stringify(cmp)}\n`);
+    const main = levels['gzip-1'] as { wall_s: number; cpu_s: number; peak_rss_mb: number; outbox_bytes: number; chunks: number };
+    const out = {
+      drive_s: durationS, recording_mb: +(recBytes / 1e6).toFixed(2), gzip_level: 1, chunks: main.chunks,
+      wall_s: +main.wall_s.toFixed(2), cpu_s: +main.cpu_s.toFixed(2), mb_per_cpu_s: +(recBytes / 1e6 / main.cpu_s).toFixed(1),
+      peak_rss_mb: +main.peak_rss_mb.toFixed(1), rss_at_start_mb: +(main as unknown as { rss_at_start_mb: number }).rss_at_start_mb.toFixed(1), upload_ratio: +(main.outbox_bytes / recBytes).toFixed(3),
+      gzip6: { cpu_s: +(levels['gzip-6'] as { cpu_s: number }).cpu_s.toFixed(2), upload_ratio: +((levels['gzip-6'] as { outbox_bytes: number }).outbox_bytes / recBytes).toFixed(3), peak_rss_mb: +(levels['gzip-6'] as { peak_rss_mb: number }).peak_rss_mb.toFixed(1) },
+      codecs: Object.fromEntries(Object.entries((cmp as { codecs: Record<string, { bytes: number; cpu_s: number }> }).codecs).map(([k, v]) => [k, { ratio_vs_recording: +(v.bytes / recBytes).toFixed(3), cpu_s: +v.cpu_s.toFixed(2) }])),
+      csv_mb: +(((cmp as { csv_bytes: number }).csv_bytes) / 1e6).toFixed(1), parse_cpu_s: +((cmp as { parse_cpu_s: number }).parse_cpu_s).toFixed(2),
+      targets: { mb_per_cpu_s: 50, peak_rss_mb: 150, upload_ratio: 1.0 },
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } finally {
+    if (!argv.includes('--keep')) await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();

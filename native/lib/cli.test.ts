@@ -1,0 +1,45 @@
+// argus-parse CLI: files laid out per topic plus summary.json; bad input exits 1.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+import { main, topicDir } from './cli.js';
+import { sharedPath } from './shared-data.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'argus-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('argus-parse', () => {
+  it('writes part files per topic and summary.json', async () => {
+    const out = join(dir, 'talker');
+    const code = await main([sharedPath('recordings-public', 'rosbag2_talker.mcap'), '--out', out, '--exclude', '/topic']);
+    expect(code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['__rosout', 'summary.json']);
+    const csv = readFileSync(join(out, '__rosout', 'part-0000.csv'), 'utf8');
+    expect(csv.startsWith('log_time_ns,publish_time_ns,sequence,stamp.sec,')).toBe(true);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { topics: { topic: string; messageCount: number }[] };
+    expect(summary.topics.find((t) => t.topic === '/rosout')!.messageCount).toBe(10);
+  });
+
+  it('exits 1 with the error code on a file that is not MCAP', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const code = await main([sharedPath('recordings-public', 'README.md'), '--out', join(dir, 'bad')]);
+    expect(code).toBe(1);
+    expect(String(err.mock.calls.at(-1)?.[0])).toContain('BAD_MAGIC');
+    err.mockRestore();
+    expect(existsSync(join(dir, 'bad', 'summary.json'))).toBe(false);
+  });
+
+  it('exits 2 with usage when arguments are missing', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(await main([])).toBe(2);
+    err.mockRestore();
+  });
+
+  it('maps topic names to directory names', () => {
+    expect(topicDir('/vehicle/imu')).toBe('__vehicle__imu');
+    expect(topicDir('/a b:c')).toBe('__a_b_c');
+  });
+});

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API, apiPath, vehicleToken, type ChunkEnvelope } from '@argus/shared';
+import { randomVin, Rng } from '@argus/sim';
+import { startTestHub, type TestHub } from '../support/test-hub.js';
+import { tinyBatch } from '../support/tiny-batch.js';
+
+describe('HTTP chunk upload streams: checked while it arrives, never buffered beyond the chunk', () => {
+  let t: TestHub;
+  const vin = randomVin(Rng.derive(33, 'http-vin'), 'T2');
+  let headers: Record<string, string>;
+  beforeAll(async () => {
+    t = await startTestHub();
+    headers = { 'x-argus-vin': vin, authorization: `Bearer ${vehicleToken(t.cfg.vehicleSecret, vin)}` };
+  });
+  afterAll(async () => t?.stop());
+
+  const url = (e: ChunkEnvelope) => `${t.hub.httpUrl}${apiPath(API.chunk, { batchId: e.batch_id, fileId: e.file_id, index: e.chunk_index })}`;
+  const put = (e: ChunkEnvelope, body: Uint8Array) => fetch(url(e), { method: 'PUT', headers: { ...headers, 'x-argus-envelope': JSON.stringify(e) }, body });
+
+  it('stores a chunk once; a re-send is a duplicate (idempotent by chunk id + sha256)', async () => {
+    const b = tinyBatch(vin);
+    const r1 = await put(b.envelope, b.data);
+    expect(r1.status).toBe(201);
+    expect(await r1.json()).toMatchObject({ ok: true, duplicate: false });
+    const r2 = await put(b.envelope, b.data);
+    expect(r2.status).toBe(200);
+    expect(await r2.json()).toMatchObject({ ok: true, duplicate: true });
+    expect(await t.hub.objects.list(`batches/${b.batchId}/`)).toHaveLength(1);
+  });
+
+  it('refuses a wrong sha256 (422) and an inflation that lies about its size; nothing stored', async () => {
+    const b = tinyBatch(vin);
+    const r = await put({ ...b.envelope, sha256: 'c'.repeat(64) }, b.data);
+    expect(r.status).toBe(422);
+    expect(await r.json()).toMatchObject({ code: 'SHA256_MISMATCH' });
+    const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024));
+    const e: ChunkEnvelope = { ...b.envelope, byte_length: bomb.length, sha256: createHash('sha256').update(bomb).digest('hex'), raw_length: 1000 };
+    const r2 = await put(e, bomb);
+    expect(r2.status).toBe(422);
+    expect(await r2.json()).toMatchObject({ code: 'RAW_LENGTH_MISMATCH' });
+    expect(await t.hub.batches.get(b.batchId)).toBeNull();
+    expect(await t.hub.objects.list(`batches/${b.batchId}/`)).toEqual([]);
+    expect(await t.hub.metrics.render()).toMatch(/argus_ingest_rejections_total\{transport="http",code="SHA256_MISMATCH"\} 1/);
+  });
+
+  it('a declared oversize body gets 413 at once', async () => {
+    const b = tinyBatch(vin);
+    const r = await put(b.envelope, Buffer.concat([b.data, Buffer.alloc(1000)]));
+    expect(r.status).toBe(413);
+    expect(await r.json()).toMatchObject({ code: 'TOO_LARGE' });
+  });
+
+  it('a chunked body that runs past its byte_length gets 413 without the hub reading the rest', async () => {
+    const b = tinyBatch(vin);
+    const total = 256 * 1024 * 1024;
+    const piece = Buffer.alloc(64 * 1024, 0x41);
+    const { status, body, written } = await new Promise<{ status: number; body: string; written: number }>((resolve, reject) => {
+      const req = http.request(url(b.envelope), { method: 'PUT', headers: { ...headers, 'x-argus-envelope': JSON.stringify(b.envelope), 'transfer-encoding': 'chunked' } });
+      let written = 0;
+      let answered = false;
+      req.on('response', (res) => {
+        answered = true;
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, written }));
+        res.on('error', reject);
+      });
+      req.on('error', (err) => (answered ? undefined : reject(err)));
+      const pump = () => {
+        while (!answered && written < total) {
+          written += piece.length;
+          if (!req.write(piece)) return void req.once('drain', pump);
+        }
+        if (!answered) req.end();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
+    expect(JSON.parse(body)).toMatchObject({ code: 'TOO_LARGE' });
+    // The client got the answer long before it could send its 256 MiB (socket buffers allow a few MiB).
+    expect(written).toBeLessThan(64 * 1024 * 1024);
+    expect(await t.hub.objects.list(`batches/${b.batchId}/`)).toEqual([]);
+  });
+});
