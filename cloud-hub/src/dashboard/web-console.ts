@@ -89,7 +89,8 @@ export async function startWebConsole(d: WebConsoleDeps): Promise<WebConsole> {
     readGuard: requireRole(access, 'viewer') as unknown as MiddlewareHandler,
     kbGuard: kbGuard(access, async () => { await ota.seed(await d.knowledge.load()); }),
     async onReport(r) {
-      await ota.onDiagnosis(r).catch((err: Error) => d.log.error('recommendations not created', { batch_id: r.batch_id, err: err.message }));
+      // Errors propagate: the diagnose stage retries, and creation is idempotent per (batch, rule).
+      await ota.onDiagnosis(r);
     },
     async onAck(vin, ack) {
       if (ack.kind === 'recommendation') await ota.delivered(vin, ack.id);

@@ -58,10 +58,13 @@ export class Pipeline {
     const kb = await this.d.knowledge.load();
     const report = await buildReport(batchId, batch.manifest.vehicle, parsed.data, kb, { now: () => performance.now(), iso: new Date().toISOString() }, this.d.diagnosis ?? {});
     await this.d.batches.putReport(report);
+    // Recommendations are created before the batch counts as diagnosed, so a hub
+    // that dies in between re-runs this stage (idempotent: one per batch and rule)
+    // instead of leaving a diagnosis without its recommendations.
+    await this.d.sinks.diagnosed?.(report);
     await this.d.batches.transition(batchId, ['diagnosing'], 'diagnosed', { status: report.status, findings: report.findings.map((f) => f.code) });
     this.d.log.info('diagnosed', { batch_id: batchId, vin: report.vin, status: report.status, first: report.findings[0]?.code ?? null });
     await this.notify(batchId);
-    await this.d.sinks.diagnosed?.(report).catch((err: Error) => this.d.log.error('diagnosed sink failed', { batch_id: batchId, err: err.message }));
     await this.d.sinks.report(report);
   }
 
