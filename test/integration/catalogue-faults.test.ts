@@ -2,10 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRecording } from '@argus/native';
-import { buildReport, createGatherer, demoKnowledgeBase, watchesFromKb } from '@argus/cloud-hub';
+import { buildReport, demoKnowledgeBase } from '@argus/cloud-hub';
 import { FAULT_CODES, FAULT_PLATFORMS, randomVin, Rng, writeDrive, type Platform } from '@argus/sim';
-import { vehicleInfoFromMetadata } from '@argus/edge-agent';
+import { gatherRecording } from '../../cli/src/diagnose-command.js';
 
 // Every catalogue fault on every platform it occurs on, through the real path
 // minus the network: simulator MCAP → native parser CSV → gather → rule diagnosis.
@@ -22,16 +21,9 @@ describe('every catalogue fault is diagnosed as the first finding', () => {
     const file = path.join(dir, `${code ?? 'healthy'}-${platform}-${seed}.mcap`);
     const vin = randomVin(Rng.derive(seed, 'vin'), platform);
     await writeDrive({ out: file, seed, platform, vin, faults: code ? [{ code }] : [], durationS: 180 });
-    const g = createGatherer({ watches: watchesFromKb(kb) });
-    const gen = parseRecording(file);
-    let next = await gen.next();
-    while (!next.done) {
-      g.addChunk(next.value.topic, next.value.csv);
-      next = await gen.next();
-    }
-    const vehicle = vehicleInfoFromMetadata(next.value.vehicle, file);
+    const { vehicle, features } = await gatherRecording(file, kb);
     await rm(file);
-    return buildReport('00000000-0000-4000-8000-000000000000', vehicle, g.finish(), kb, { now: () => 0, iso: '2026-01-01T00:00:00.000Z' });
+    return buildReport('00000000-0000-4000-8000-000000000000', vehicle, features, kb, { now: () => 0, iso: '2026-01-01T00:00:00.000Z' });
   }
 
   let seed = 100;
