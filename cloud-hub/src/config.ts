@@ -56,6 +56,10 @@ export const HubConfig = z.object({
   llmModel: z.string().min(1).optional(),
   llmFallbackModel: z.string().min(1).optional(),
   llmApiKey: z.string().optional(),
+  /** LLM backpressure: calls at once, requests and tokens per minute (shared by every hub when REDIS_URL is set). */
+  llmConcurrency: z.coerce.number().int().min(1).max(256).default(2),
+  llmRpm: z.coerce.number().int().min(1).default(60),
+  llmTpm: z.coerce.number().int().min(100).default(60_000),
 });
 export type HubConfig = z.infer<typeof HubConfig>;
 export type HubConfigInput = z.input<typeof HubConfig>;
@@ -93,6 +97,9 @@ const ENV_KEYS: Record<string, keyof HubConfigInput> = {
   LLM_MODEL: 'llmModel',
   LLM_FALLBACK_MODEL: 'llmFallbackModel',
   LLM_API_KEY: 'llmApiKey',
+  LLM_CONCURRENCY: 'llmConcurrency',
+  LLM_RPM: 'llmRpm',
+  LLM_TPM: 'llmTpm',
 };
 
 /** Documented defaults for the embedded, single-laptop setup. */

@@ -5,7 +5,7 @@ import type { HubConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createHttpApp } from './http/http-app.js';
 import { embeddingConfig, openKnowledge } from './retrieval/open-knowledge.js';
-import { llmNarration } from './llm/open-llm.js';
+import { openLlm } from './llm/open-llm.js';
 import { startWebConsole, type WebConsole } from './dashboard/web-console.js';
 import { Ingest } from './ingest/ingest.js';
 import { demoKnowledgeBase } from './kb/demo-kb.js';
@@ -64,8 +64,10 @@ export async function startHub(cfg: HubConfig, log: Logger): Promise<Hub> {
   const bus = await openStatusBus(cfg, log);
   let broker: VehicleLink | undefined;
   const web = await startWebConsole({ pool: db.pool, batches, knowledge, adminPassword: cfg.adminPassword, redisUrl: cfg.redisUrl, log, publish: async (vin, p) => broker?.publish(vin, 'recommendation', p) });
+  // With REDIS_URL the LLM limiter (concurrency, requests and tokens per minute) is shared by every hub.
+  const llm = openLlm(cfg, kb.retriever, log);
   const pipeline = new Pipeline({
-    batches, objects: scale.pipelineObjects(objects), knowledge, queue, log, diagnosis: { retriever: kb.retriever, ...llmNarration(cfg, kb.retriever, log) },
+    batches, objects: scale.pipelineObjects(objects), knowledge, queue, log, diagnosis: { retriever: kb.retriever, ...llm.narration },
     sinks: {
       status: async (e) => {
         await web.reads.invalidate(e.batch_id).catch((err: Error) => log.warn('read cache not invalidated', { batch_id: e.batch_id, err: err.message }));
@@ -108,6 +110,7 @@ export async function startHub(cfg: HubConfig, log: Logger): Promise<Hub> {
       await new Promise<void>((r) => server.close(() => r()));
       await broker?.close();
       await queue.close();
+      await llm.close();
       await scale.close();
       await bus.close();
       await web.close();

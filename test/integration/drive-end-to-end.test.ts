@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosisReport, vehicleToken, type BatchStatusEvent } from '@argus/shared';
 import { parseAgentConfig, processDrive } from '@argus/edge-agent';
@@ -57,6 +59,26 @@ describe('one drive end to end (embedded default)', () => {
     });
   }
 
+  it('the hub pipeline gives the same report as `argus diagnose --json` for the same drive', async () => {
+    const work = await mkdtemp(path.join(os.tmpdir(), 'argus-e2e-'));
+    const vin = randomVin(Rng.derive(31, 'vin'), 'K1');
+    const file = path.join(work, 'drive.mcap');
+    // Two faults: a cascade on the fast path, and one whose cause no entry fits on this firmware (retrieval, twice).
+    await writeDrive({ out: file, seed: 31, platform: 'K1', vin, firmware: { lidar_front: '3.2.1' }, faults: [{ code: '0x8004' }, { code: '0xB001' }], durationS: 180 });
+    const cfg = parseAgentConfig({ token: vehicleToken(t.cfg.vehicleSecret, vin), mqttUrl: t.hub.mqttUrl, stateDir: path.join(work, 'agent'), chunkBytes: 256 * 1024 });
+    const [out, cli] = await Promise.all([
+      processDrive(file, cfg, t.log, { waitForDiagnosisMs: 180_000 }),
+      promisify(execFile)(process.execPath, [path.resolve('cli/bin/argus.mjs'), 'diagnose', file, '--json'], { timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }),
+    ]);
+    if (out.kind !== 'uploaded') throw new Error('not uploaded');
+    const hub = DiagnosisReport.parse(out.report);
+    const offline = DiagnosisReport.parse(JSON.parse(cli.stdout.trim().split('\n').pop()!));
+    expect(hub.findings.map((f) => [f.code, f.cause_id])).toEqual([['0xB001', '0xB001-a'], ['0x8004', null]]);
+    expect(hub.findings[0]!.consequences.length).toBeGreaterThan(0);
+    expect(hub.trace.filter((s) => s.step === 'supervisor.retrieve')).toHaveLength(2);
+    expect(sameReportView(hub)).toEqual(sameReportView(offline));
+  }, 300_000);
+
   it('a drive uploaded again maps to the same batch and is not analysed twice', async () => {
     const work = await mkdtemp(path.join(os.tmpdir(), 'argus-e2e-'));
     const vin = randomVin(Rng.derive(21, 'vin'), 'J7');
@@ -73,3 +95,12 @@ describe('one drive end to end (embedded default)', () => {
     expect(events.filter((e) => e.state === 'diagnosed')).toHaveLength(1);
   });
 });
+
+/** What must agree between two diagnoses of one drive: all but ids, time stamps and step timings. */
+function sameReportView(r: DiagnosisReport) {
+  return {
+    vin: r.vin, platform: r.platform, status: r.status, summary: r.summary, engine: r.engine,
+    findings: r.findings,
+    trace: r.trace.map((s) => ({ step: s.step, detail: s.detail })), // retrieval queries, hits and scores included
+  };
+}

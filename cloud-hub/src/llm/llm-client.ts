@@ -6,7 +6,8 @@
  */
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { RateLimiter, type RateLimits } from './rate-limiter.js';
+import { DEFAULT_LIMITS, type LlmLimiter, type RateLimits } from './llm-limiter.js';
+import { RateLimiter } from './rate-limiter.js';
 
 /** LLM settings. */
 export interface LlmConfig {
@@ -21,6 +22,8 @@ export interface LlmConfig {
   /** First backoff, ms (default 500; doubles). */
   backoffMs?: number;
   limits?: Partial<RateLimits>;
+  /** A limiter to use instead of an in-process one built from `limits` (scale mode: `RedisRateLimiter`). */
+  limiter?: LlmLimiter;
 }
 
 /** One assembled assistant turn. */
@@ -52,11 +55,11 @@ export const estimateTokens = (s: string): number => Math.ceil(s.length / 4);
 /** Chat client with limits, retries and fallback. */
 export class LlmClient {
   private readonly client: OpenAI;
-  readonly limiter: RateLimiter;
+  readonly limiter: LlmLimiter;
   constructor(private readonly cfg: LlmConfig, private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))) {
     // The SDK's own retries are off: this class retries, so it can switch to the fallback model.
     this.client = new OpenAI({ baseURL: cfg.baseUrl, apiKey: cfg.apiKey ?? 'none', maxRetries: 0, timeout: cfg.timeoutMs ?? 30_000 });
-    this.limiter = new RateLimiter({ concurrency: 2, rpm: 60, tpm: 60_000, ...cfg.limits });
+    this.limiter = cfg.limiter ?? new RateLimiter({ ...DEFAULT_LIMITS, ...cfg.limits });
   }
 
   /** One assistant turn for `messages`, trying the primary then the fallback model. */

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { llmLimiterSuite } from './llm-limiter.suite.js';
 import { RateLimiter } from './rate-limiter.js';
+
+llmLimiterSuite('RateLimiter', () => (limits) => new RateLimiter(limits));
 
 describe('RateLimiter', () => {
   it('holds requests beyond rpm until the minute has passed', async () => {

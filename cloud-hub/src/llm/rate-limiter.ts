@@ -4,40 +4,34 @@
  * passed in; `acquire` waits until a call fits.
  */
 
-/** Limits of {@link RateLimiter}. */
-export interface RateLimits {
-  concurrency: number;
-  rpm: number;
-  tpm: number;
-}
+import type { LlmLimiter, RateLimits, Slot } from './llm-limiter.js';
 
-/** A granted slot: report the tokens used when the call ends. */
-export interface Slot {
-  release(tokensUsed: number): void;
-}
+export type { RateLimits, Slot } from './llm-limiter.js';
 
-const WINDOW_MS = 60_000;
-
-/** Concurrency + requests/tokens per minute limiter. */
-export class RateLimiter {
+/** Concurrency + requests/tokens per minute limiter of one process. */
+export class RateLimiter implements LlmLimiter {
   private active = 0;
   private readonly requests: number[] = [];
   private readonly tokens: { t: number; n: number }[] = [];
   private readonly waiters: (() => void)[] = [];
 
-  constructor(private readonly limits: RateLimits, private readonly now: () => number = Date.now, private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))) {}
+  private readonly windowMs: number;
+
+  constructor(private readonly limits: RateLimits, private readonly now: () => number = Date.now, private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))) {
+    this.windowMs = limits.windowMs ?? 60_000;
+  }
 
   /** How long (ms) until a call estimated at `tokens` fits, 0 = now. Pure read. */
   waitFor(tokens: number): number {
     const t = this.now();
     this.prune(t);
     let wait = 0;
-    if (this.requests.length >= this.limits.rpm) wait = Math.max(wait, this.requests[0]! + WINDOW_MS - t);
+    if (this.requests.length >= this.limits.rpm) wait = Math.max(wait, this.requests[0]! + this.windowMs - t);
     let used = this.tokens.reduce((s, x) => s + x.n, 0);
     for (const x of this.tokens) {
       if (used + tokens <= this.limits.tpm) break;
       used -= x.n;
-      wait = Math.max(wait, x.t + WINDOW_MS - t);
+      wait = Math.max(wait, x.t + this.windowMs - t);
     }
     return wait;
   }
@@ -67,13 +61,16 @@ export class RateLimiter {
     };
   }
 
+  /** Nothing to release in-process. */
+  async close(): Promise<void> {}
+
   private done(): void {
     this.active--;
     this.waiters.shift()?.();
   }
 
   private prune(t: number): void {
-    while (this.requests.length && this.requests[0]! <= t - WINDOW_MS) this.requests.shift();
-    while (this.tokens.length && this.tokens[0]!.t <= t - WINDOW_MS) this.tokens.shift();
+    while (this.requests.length && this.requests[0]! <= t - this.windowMs) this.requests.shift();
+    while (this.tokens.length && this.tokens[0]!.t <= t - this.windowMs) this.tokens.shift();
   }
 }
