@@ -38,6 +38,15 @@ describe('every catalogue fault is diagnosed as the first finding', () => {
     }
   }
 
+  // Root before consequence: the 12 V sag comes first; the compute brown-out it
+  // causes (planning, perception and localization silent) is its consequence.
+  it('reports the compute brown-out as a consequence of 0xC001, not a finding of its own', async () => {
+    const r = await diagnose('0xC001', 'K1', 77);
+    expect(r.findings.map((f) => f.code)).toEqual(['0xC001']);
+    const consequences = r.findings[0]!.consequences.join(' ');
+    for (const topic of ['/planning/cycle', '/perception/summary', '/localization/pose']) expect(consequences).toContain(topic);
+  });
+
   for (const platform of ['J7', 'K1', 'T2'] as const) {
     for (const s of [1, 2]) {
       it(`a healthy drive on ${platform} (seed ${s}) has no findings`, async () => {

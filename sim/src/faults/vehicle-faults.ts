@@ -73,16 +73,22 @@ export const canHighBusload: FaultInjector = {
 /**
  * 0xC001 LV_BATTERY_UNDERVOLTAGE: with the DC/DC not charging, the 12 V net
  * sags from ~14 V to 11.3–11.6 V and stays below 11.8 V for ~25 s (catalogue:
- * ≥ 10 s); power_lv WARN "low voltage" while below.
+ * ≥ 10 s); power_lv WARN "low voltage" while below. Midway a 3 s dip to about
+ * 10.4 V browns the compute out: planning, perception and localization stop
+ * publishing until it recovers (a consequence, not a fault of its own).
  */
 export const lvUndervoltage: FaultInjector = {
   code: '0xC001',
   durationS: 40,
   needsMotion: false,
   create({ startS, endS, seed }) {
+    const brownS = startS + 12 + (endS - startS - 12) / 2;
+    const brownE = brownS + 3;
+    const brownOut = (t: number): boolean => t >= brownS && t < brownE;
     const volts = (t: number): number | undefined => {
       if (t < startS || t >= endS + 5) return undefined;
       if (t < startS + 12) return ramp(t, startS, startS + 12, 13.9, 11.6);
+      if (brownOut(t)) return 10.4 + hashNormal(seed, t, 1, 0.03);
       if (t < endS) return 11.45 + 0.12 * Math.sin(t) + hashNormal(seed, t, 0, 0.03);
       return ramp(t, endS, endS + 5, 11.5, 13.9);
     };
@@ -97,6 +103,7 @@ export const lvUndervoltage: FaultInjector = {
           if (v !== undefined) s.lv_voltage_v = round(Math.min(s.lv_voltage_v, v), 3);
         },
       },
+      drop: { [TOPIC.planning]: brownOut, [TOPIC.perception]: brownOut, [TOPIC.pose]: brownOut },
       statuses: (t) => ((volts(t) ?? 99) < 11.8 ? [report] : []),
     };
   },
