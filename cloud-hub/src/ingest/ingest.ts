@@ -41,9 +41,9 @@ export class Ingest {
     if (sha !== e.sha256) {
       throw new IngestError('SHA256_MISMATCH', `vehicle ${vin} chunk ${id}: sha256 of the bytes is ${sha}, envelope says ${e.sha256}`);
     }
-    // Both lookups at once (read-only; each joins a grouped statement in PgBatchStore).
-    const [batch, existing] = await Promise.all([this.d.batches.get(e.batch_id), this.d.batches.getChunk(e.batch_id, e.file_id, e.chunk_index)]);
+    const batch = await this.d.batches.get(e.batch_id);
     if (batch && batch.vin !== vin) throw new IngestError('FOREIGN_BATCH', `vehicle ${vin} chunk ${id}: batch belongs to another vehicle`);
+    const existing = await this.d.batches.getChunk(e.batch_id, e.file_id, e.chunk_index);
     if (existing) {
       if (existing.sha256 !== e.sha256) throw new IngestError('CHUNK_CONFLICT', `vehicle ${vin} chunk ${id}: already stored with a different sha256`);
       await this.runBarrier(e.batch_id, await this.d.barrier.record(event(e)), batch?.state);
