@@ -12,6 +12,7 @@ import { parseAgentConfig, processDrive } from '@argus/edge-agent';
 import { randomVin, Rng, writeDrive } from '@argus/sim';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { userHeaders } from '../support/user-auth.js';
+import { nextMessage } from '../support/mqtt-messages.js';
 
 /** A vehicle's raw MQTT client, subscribed to its downlink. */
 async function vehicleClient(t: TestHub, vin: string, token = vehicleToken(t.cfg.vehicleSecret, vin)): Promise<MqttClient> {
@@ -22,17 +23,6 @@ async function vehicleClient(t: TestHub, vin: string, token = vehicleToken(t.cfg
   });
   await c.subscribeAsync([vehicleTopic(vin, 'chunk-ack'), vehicleTopic(vin, 'rejected')], { qos: 1 });
   return c;
-}
-
-function nextMessage(c: MqttClient, topic: string): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const on = (t: string, p: Buffer) => {
-      if (t !== topic) return;
-      c.off('message', on);
-      resolve(p);
-    };
-    c.on('message', on);
-  });
 }
 
 function envelopeFor(batchId: string, data: Buffer, raw: Buffer, sha = createHash('sha256').update(data).digest('hex')): ChunkEnvelope {

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChunkAck, encodeChunkFrame, UplinkRejection, vehicleToken, vehicleTopic } from '@argus/shared';
 import { randomVin, Rng } from '@argus/sim';
 import { startLocalServer, type LocalServer } from '../support/local-server.js';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { tinyBatch } from '../support/tiny-batch.js';
+import { nextMessage } from '../support/mqtt-messages.js';
 
 /** Debian's mosquitto on a free loopback port, anonymous logins allowed (the test stands in for a fleet broker's own auth). */
 function startMosquitto(): Promise<LocalServer> {
@@ -16,17 +17,6 @@ function startMosquitto(): Promise<LocalServer> {
     const conf = path.join(os.tmpdir(), `argus-mosquitto-${randomUUID()}.conf`);
     writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_queued_messages 10000', ''].join('\n'));
     return ['-c', conf];
-  });
-}
-
-function nextMessage(c: MqttClient, topic: string): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const on = (t: string, p: Buffer) => {
-      if (t !== topic) return;
-      c.off('message', on);
-      resolve(p);
-    };
-    c.on('message', on);
   });
 }
 

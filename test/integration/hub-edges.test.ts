@@ -6,6 +6,7 @@ import { randomVin, Rng } from '@argus/sim';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { userHeaders } from '../support/user-auth.js';
 import { tinyBatch } from '../support/tiny-batch.js';
+import { nextMessage } from '../support/mqtt-messages.js';
 
 const MAX_PACKET = 64 * 1024;
 
@@ -16,17 +17,6 @@ async function connect(url: string, vin: string, token: string): Promise<MqttCli
     c.once('error', reject);
   });
   return c;
-}
-
-function nextMessage(c: MqttClient, topic: string): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const on = (t: string, p: Buffer) => {
-      if (t !== topic) return;
-      c.off('message', on);
-      resolve(p);
-    };
-    c.on('message', on);
-  });
 }
 
 /** Reads an SSE stream with a real HTTP client (fetch), collecting `status` events. */
