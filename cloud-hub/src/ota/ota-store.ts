@@ -2,17 +2,10 @@ import type { FleetVehicle } from './fleet-impact.js';
 import type { OtaRule, OtaRuleInput, RuleMatch } from './ota-rule.js';
 
 /** A recommendation as stored and shown to the OTA team. */
-export interface RecommendationRecord {
+export interface RecommendationRecord extends RuleMatch {
   recommendation_id: string;
   vin: string;
   batch_id: string;
-  rule_id: string;
-  fault_code: string;
-  cause_id: string | null;
-  target_component: string;
-  target_version: string;
-  current_version: string | null;
-  note: string;
   status: 'pending' | 'approved' | 'rejected';
   created_at: string;
   decided_by: string | null;

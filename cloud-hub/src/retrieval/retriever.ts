@@ -3,6 +3,7 @@
  * in, ranked knowledge-base passages out, each saying its scores and why it matched.
  */
 import type { VehicleScope } from './filters.js';
+import type { Passage } from '../kb/passages.js';
 
 /** How hits are ranked: fused (hybrid), or one signal alone (baselines). */
 export type RetrievalMode = 'hybrid' | 'vector' | 'text';
@@ -23,17 +24,8 @@ export interface RetrievalQuery {
   filters?: boolean;
 }
 
-/** A passage as stored. */
-export interface PassageRow {
-  id: string;
-  source_kind: 'fault' | 'cause' | 'document' | 'case';
-  source_id: string;
-  fault_codes: string[];
-  cause_ids: string[];
-  platforms: string[];
-  title: string;
-  body: string;
-}
+/** A passage as stored: the same shape the KB builds (kb/passages.ts). */
+export type PassageRow = Passage;
 
 /** One ranked hit. */
 export interface RetrievalHit {
