@@ -150,7 +150,7 @@ describe('corrupt input', () => {
     const msgs = Array.from({ length: 20 }, (_, i) => ({ logTime: BigInt(i), data: new TextEncoder().encode(JSON.stringify({ i })) }));
     const good = await buildMcap([{ topic: '/j', messageEncoding: 'json', messages: msgs }], { compression, chunkSize: 1 << 20 });
     const chunkAt = recordOffsets(good).find((o) => good[o] === 0x06)!;
-    for (const size of [1n << 40n, 1n << 27n, 7n]) {
+    for (const size of [1n << 40n, 1n << 27n, 7n, 0n]) {
       const b = Buffer.from(good);
       b.writeBigUInt64LE(size, chunkAt + 9 + 16); // message_start_time, message_end_time, then uncompressed_size
       const { chunks, summary } = await parseBuffer(b);

@@ -9,6 +9,7 @@ namespace {
 std::string zstdCheckSize(std::string_view in, uint64_t expected) {
   // Refuse before allocating when the frame header disagrees with the chunk
   // record (a flipped uncompressed_size must not cost gigabytes).
+  if (in.empty()) return "zstd: empty frame";
   unsigned long long declared = ZSTD_getFrameContentSize(in.data(), in.size());
   if (declared == ZSTD_CONTENTSIZE_ERROR) return "zstd: not a zstd frame";
   if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != expected) {
@@ -20,6 +21,7 @@ std::string zstdCheckSize(std::string_view in, uint64_t expected) {
 std::string lz4CheckSize(LZ4F_dctx* ctx, std::string_view in, uint64_t expected) {
   LZ4F_resetDecompressionContext(ctx);
   LZ4F_frameInfo_t info{};
+  if (in.empty()) return "lz4: empty frame";
   size_t consumed = in.size();
   size_t r = LZ4F_getFrameInfo(ctx, &info, in.data(), &consumed);
   if (LZ4F_isError(r)) return std::string("lz4: ") + LZ4F_getErrorName(r);
@@ -30,7 +32,10 @@ std::string lz4CheckSize(LZ4F_dctx* ctx, std::string_view in, uint64_t expected)
 }
 
 std::string zstdInto(ZSTD_DCtx* ctx, std::string_view in, std::vector<uint8_t>& out) {
-  size_t n = ZSTD_decompressDCtx(ctx, out.data(), out.size(), in.data(), in.size());
+  uint8_t none = 0;  // same null-pointer care as lz4Into
+  void* dst = out.empty() ? &none : out.data();
+  const void* src = in.empty() ? static_cast<const void*>(&none) : in.data();
+  size_t n = ZSTD_decompressDCtx(ctx, dst, out.size(), src, in.size());
   if (ZSTD_isError(n)) return std::string("zstd: ") + ZSTD_getErrorName(n);
   if (n != out.size()) {
     return "zstd: decompressed " + std::to_string(n) + " bytes, uncompressed_size says " +
@@ -41,14 +46,19 @@ std::string zstdInto(ZSTD_DCtx* ctx, std::string_view in, std::vector<uint8_t>& 
 
 std::string lz4Into(LZ4F_dctx* ctx, std::string_view in, std::vector<uint8_t>& out) {
   LZ4F_resetDecompressionContext(ctx);
-  const char* src = in.data();
+  // lz4frame does pointer arithmetic on both buffers before looking at their
+  // sizes, so an empty vector's null data() is undefined behaviour there:
+  // hand it a one-byte stand-in instead (dstSize stays 0, nothing is written).
+  uint8_t none = 0;
+  uint8_t* dst = out.empty() ? &none : out.data();
+  const char* src = in.empty() ? reinterpret_cast<const char*>(&none) : in.data();
   size_t srcLeft = in.size();
   size_t produced = 0;
   std::string err;
   for (;;) {
     size_t dstSize = out.size() - produced;
     size_t srcSize = srcLeft;
-    size_t hint = LZ4F_decompress(ctx, out.data() + produced, &dstSize, src, &srcSize, nullptr);
+    size_t hint = LZ4F_decompress(ctx, dst + produced, &dstSize, src, &srcSize, nullptr);
     if (LZ4F_isError(hint)) {
       err = std::string("lz4: ") + LZ4F_getErrorName(hint);
       break;
