@@ -1,5 +1,5 @@
 // npm run bench:edge — the agent's pack pipeline (native parse → per-topic CSV
-// → gzip chunks → outbox frames) on a 20-minute reference drive. The drive is
+// → zstd-1 chunks, the default, and gzip-1 for comparison → outbox frames) on a 20-minute reference drive. The drive is
 // written first; packing runs in a fresh child process so its peak RSS and CPU
 // time are the pipeline's own (process.cpuUsage covers the parser's worker
 // threads). A second child compares codecs on the same CSV chunks.
@@ -29,12 +29,13 @@ async function dirBytes(d: string): Promise<number> {
 }
 
 /** Child: pack one recording, report wall, CPU, RSS and outbox bytes. */
-async function childPack(file: string, stateDir: string, level: number): Promise<void> {
+async function childPack(file: string, stateDir: string, codecName: string): Promise<void> {
+  const [encoding, level] = codecName.split('-') as ['zstd' | 'gzip', string];
   const log = createLogger('silent', {}, () => undefined);
   const baseRss = process.memoryUsage().rss / 1048576;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const b = await packRecording(file, { stateDir, log, gzipLevel: level, parse: { chunkBytes: CHUNK } });
+  const b = await packRecording(file, { stateDir, log, codec: { encoding, level: Number(level) }, parse: { chunkBytes: CHUNK } });
   const wall = (performance.now() - t0) / 1000;
   const cpu = cpuS(process.cpuUsage(c0));
   process.stdout.write(`${JSON.stringify({ wall_s: wall, cpu_s: cpu, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_at_start_mb: baseRss, outbox_bytes: await dirBytes(b.dir), chunks: b.frames.length })}\n`);
@@ -74,7 +75,7 @@ function child(args: string[]): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
-  if (argv[0] === '--child-pack') return childPack(argv[1] as string, argv[2] as string, Number(argv[3]));
+  if (argv[0] === '--child-pack') return childPack(argv[1] as string, argv[2] as string, argv[3] as string);
   if (argv[0] === '--child-compare') return childCompare(argv[1] as string);
   const durationS = Number(opt('duration') ?? 1200);
   const work = await mkdtemp(path.join(os.tmpdir(), 'argus-bench-edge-'));
@@ -85,20 +86,20 @@ async function main(): Promise<void> {
     const recBytes = (await stat(file)).size;
     process.stderr.write(`reference drive: ${durationS} s, ${(recBytes / 1e6).toFixed(1)} MB, ${w.messages} messages (written in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
     const levels: Record<string, Record<string, unknown>> = {};
-    for (const level of [1, 6]) {
-      const r = child(['--child-pack', file, path.join(work, `state-${level}`), String(level)]);
-      levels[`gzip-${level}`] = r;
-      process.stderr.write(`pack gzip-${level}: ${JSON.stringify(r)}\n`);
-      await rm(path.join(work, `state-${level}`), { recursive: true, force: true });
+    for (const codec of ['zstd-1', 'gzip-1']) {
+      const r = child(['--child-pack', file, path.join(work, `state-${codec}`), codec]);
+      levels[codec] = r;
+      process.stderr.write(`pack ${codec}: ${JSON.stringify(r)}\n`);
+      await rm(path.join(work, `state-${codec}`), { recursive: true, force: true });
     }
     const cmp = child(['--child-compare', file]);
     process.stderr.write(`codecs: ${JSON.stringify(cmp)}\n`);
-    const main = levels['gzip-1'] as { wall_s: number; cpu_s: number; peak_rss_mb: number; outbox_bytes: number; chunks: number };
+    const main = levels['zstd-1'] as { wall_s: number; cpu_s: number; peak_rss_mb: number; outbox_bytes: number; chunks: number };
     const out = {
-      drive_s: durationS, recording_mb: +(recBytes / 1e6).toFixed(2), gzip_level: 1, chunks: main.chunks,
+      drive_s: durationS, recording_mb: +(recBytes / 1e6).toFixed(2), codec: 'zstd-1', chunks: main.chunks,
       wall_s: +main.wall_s.toFixed(2), cpu_s: +main.cpu_s.toFixed(2), mb_per_cpu_s: +(recBytes / 1e6 / main.cpu_s).toFixed(1),
       peak_rss_mb: +main.peak_rss_mb.toFixed(1), rss_at_start_mb: +(main as unknown as { rss_at_start_mb: number }).rss_at_start_mb.toFixed(1), upload_ratio: +(main.outbox_bytes / recBytes).toFixed(3),
-      gzip6: { cpu_s: +(levels['gzip-6'] as { cpu_s: number }).cpu_s.toFixed(2), upload_ratio: +((levels['gzip-6'] as { outbox_bytes: number }).outbox_bytes / recBytes).toFixed(3), peak_rss_mb: +(levels['gzip-6'] as { peak_rss_mb: number }).peak_rss_mb.toFixed(1) },
+      gzip1: { mb_per_cpu_s: +(recBytes / 1e6 / (levels['gzip-1'] as { cpu_s: number }).cpu_s).toFixed(1), upload_ratio: +((levels['gzip-1'] as { outbox_bytes: number }).outbox_bytes / recBytes).toFixed(3), peak_rss_mb: +(levels['gzip-1'] as { peak_rss_mb: number }).peak_rss_mb.toFixed(1) },
       codecs: Object.fromEntries(Object.entries((cmp as { codecs: Record<string, { bytes: number; cpu_s: number }> }).codecs).map(([k, v]) => [k, { ratio_vs_recording: +(v.bytes / recBytes).toFixed(3), cpu_s: +v.cpu_s.toFixed(2) }])),
       csv_mb: +(((cmp as { csv_bytes: number }).csv_bytes) / 1e6).toFixed(1), parse_cpu_s: +((cmp as { parse_cpu_s: number }).parse_cpu_s).toFixed(2),
       targets: { mb_per_cpu_s: 50, peak_rss_mb: 150, upload_ratio: 1.0 },

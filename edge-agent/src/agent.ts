@@ -21,7 +21,7 @@ export async function processDrive(file: string, cfg: AgentConfig, log: Logger, 
   let batch: PackedBatch;
   try {
     batch = await packRecording(file, {
-      stateDir: cfg.stateDir, vin: cfg.vin, log, gzipLevel: cfg.gzipLevel,
+      stateDir: cfg.stateDir, vin: cfg.vin, log, codec: { encoding: cfg.compression, level: cfg.compressionLevel },
       parse: { topics: cfg.topics, excludeTopics: cfg.excludeTopics, chunkBytes: cfg.chunkBytes, decimate: cfg.decimate },
     });
   } catch (err) {

@@ -157,7 +157,7 @@ export class AgentDaemon {
     let release: (() => void) | null = null;
     try {
       const batch = await packRecording(file, {
-        stateDir: this.cfg.stateDir, vin: this.cfg.vin, log: this.log, gzipLevel: this.cfg.gzipLevel,
+        stateDir: this.cfg.stateDir, vin: this.cfg.vin, log: this.log, codec: { encoding: this.cfg.compression, level: this.cfg.compressionLevel },
         parse: { topics: this.cfg.topics, excludeTopics: this.cfg.excludeTopics, chunkBytes: this.cfg.chunkBytes, decimate: this.cfg.decimate },
         // The outbox lock is held from admission until the journal says 'packed', so the
         // uploader never seals a batch that eviction is trimming, and two admissions never race.

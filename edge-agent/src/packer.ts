@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import { parseRecording, type ParseOptions } from '@argus/native';
 import { encodeChunkFrame, type BatchManifest, type ChunkEnvelope, type Logger, type ManifestFile } from '@argus/shared';
 import { writeFileAtomic } from './atomic-file.js';
 import { batchIdFor } from './batch-id.js';
+import { DEFAULT_CODEC, encodeChunk, type ChunkCodec } from './chunk-codec.js';
 import { FRAME_OVERHEAD, outboxPaths } from './outbox-paths.js';
 import { vehicleInfoFromMetadata } from './vehicle-info.js';
-
-const gzipAsync = promisify(gzip);
 
 /** A recording turned into an outbox entry: manifest plus one frame file per chunk. */
 export interface PackedBatch {
@@ -35,13 +32,13 @@ export interface PackOptions {
    * manifest to commit (files may be moved to `dropped`). Throwing aborts the pack.
    */
   admit?: (m: BatchManifest, frameBytes: ReadonlyMap<string, number>) => Promise<BatchManifest>;
-  /** gzip level 1–9 (default 6). */
-  gzipLevel?: number;
+  /** How chunks are compressed (default zstd level 1). */
+  codec?: ChunkCodec;
   now?: () => Date;
 }
 
 /**
- * Parses a recording with the native parser and writes gzip'd CSV chunks as
+ * Parses a recording with the native parser and writes compressed CSV chunks as
  * MQTT/HTTP frames into the outbox, then the manifest last (its presence marks
  * the batch as fully packed; a half-packed directory is wiped and redone).
  */
@@ -64,6 +61,7 @@ async function packInto(file: string, size: number, work: string, o: PackOptions
   const envelopes: Omit<ChunkEnvelope, 'batch_id' | 'chunk_count'>[] = [];
   const pending: { fileId: string; index: number }[] = [];
   const frameBytes = new Map<string, number>();
+  const codec = o.codec ?? DEFAULT_CODEC;
   const gen = parseRecording(file, o.parse);
   let next = await gen.next();
   let t0 = Date.now();
@@ -75,12 +73,12 @@ async function packInto(file: string, size: number, work: string, o: PackOptions
       fileIds.set(c.topic, fileId);
       files.set(fileId, { file_id: fileId, topic: c.topic, chunk_count: 0, rows: 0, raw_bytes: 0 });
     }
-    const data = await gzipAsync(c.csv, { level: o.gzipLevel ?? 6 });
+    const data = await encodeChunk(codec, c.csv);
     const f = files.get(fileId) as ManifestFile;
     f.chunk_count += 1;
     f.rows += c.rows;
     f.raw_bytes += c.csv.length;
-    envelopes.push({ v: 1, file_id: fileId, topic: c.topic, chunk_index: c.index, sha256: createHash('sha256').update(data).digest('hex'), content_encoding: 'gzip', byte_length: data.length, raw_length: c.csv.length, rows: c.rows });
+    envelopes.push({ v: 1, file_id: fileId, topic: c.topic, chunk_index: c.index, sha256: createHash('sha256').update(data).digest('hex'), content_encoding: codec.encoding, byte_length: data.length, raw_length: c.csv.length, rows: c.rows });
     // Bounded memory: the compressed chunk waits on disk until the batch id is known.
     // No fsync: a crash while packing redoes the whole pack (the journal still says 'detected').
     if (envelopes.length === 1) await mkdir(outboxPaths.chunks(work), { recursive: true });

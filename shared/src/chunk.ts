@@ -8,7 +8,8 @@ export const BatchId = z.string().uuid();
 export const FileId = z.string().regex(/^[a-z0-9_-]{1,64}$/);
 
 /** Content encodings a chunk may carry. */
-export const ContentEncoding = z.enum(['gzip', 'identity']);
+export const ContentEncoding = z.enum(['gzip', 'zstd', 'identity']);
+export type ContentEncoding = z.infer<typeof ContentEncoding>;
 
 /** Largest chunk payload the hub accepts, in bytes (after compression). */
 export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;

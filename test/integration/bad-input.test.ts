@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import mqtt, { type MqttClient } from 'mqtt';
+import { compress as zstdCompress } from 'zstd-napi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ChunkAck, encodeChunkFrame, UplinkRejection, vehicleToken, vehicleTopic, type ChunkEnvelope,
@@ -105,17 +106,20 @@ describe('bad input on the skeleton boundaries', () => {
     await c.endAsync();
   });
 
-  it('a gzip bomb is refused before it is stored', async () => {
+  it.each([
+    ['gzip' as const, 'TOO_LARGE'],
+    ['zstd' as const, 'RAW_LENGTH_MISMATCH'],
+  ])('a %s bomb is refused before it is stored', async (encoding, code) => {
     const hub = await startTestHub({ maxRawChunkBytes: 1024 * 1024 });
     try {
       const c = await vehicleClient(hub, vin);
-      const raw = Buffer.alloc(8 * 1024 * 1024, 0x30);
-      const data = gzipSync(raw);
-      const env = envelopeFor(randomUUID(), data, Buffer.alloc(1000));
+      const raw = Buffer.alloc(64 * 1024 * 1024, 0x30);
+      const data = encoding === 'gzip' ? gzipSync(raw) : zstdCompress(raw, { compressionLevel: 3 });
+      const env = { ...envelopeFor(randomUUID(), data, Buffer.alloc(1000)), content_encoding: encoding };
       const acked = nextMessage(c, vehicleTopic(vin, 'chunk-ack'));
       await c.publishAsync(vehicleTopic(vin, 'chunks'), encodeChunkFrame(env, data), { qos: 1 });
       const ack = ChunkAck.parse(JSON.parse((await acked).toString()));
-      expect(ack.error?.code).toBe('TOO_LARGE');
+      expect(ack.error?.code).toBe(code);
       expect(await hub.hub.objects.list('batches/')).toEqual([]);
       await c.endAsync();
     } finally {

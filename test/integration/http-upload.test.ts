@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compress as zstdCompress } from 'zstd-napi';
 import { API, apiPath, vehicleToken, type ChunkEnvelope } from '@argus/shared';
 import { randomVin, Rng } from '@argus/sim';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
@@ -44,6 +45,25 @@ describe('HTTP chunk upload streams: checked while it arrives, never buffered be
     expect(await t.hub.batches.get(b.batchId)).toBeNull();
     expect(await t.hub.objects.list(`batches/${b.batchId}/`)).toEqual([]);
     expect(await t.hub.metrics.render()).toMatch(/argus_ingest_rejections_total\{transport="http",code="SHA256_MISMATCH"\} 1/);
+  });
+
+  it('takes a zstd chunk, and refuses a zstd body that inflates beyond its raw_length; nothing stored', async () => {
+    const b = tinyBatch(vin);
+    const raw = b.csv;
+    const z = zstdCompress(raw, { compressionLevel: 1 });
+    const ze: ChunkEnvelope = { ...b.envelope, content_encoding: 'zstd', byte_length: z.length, sha256: createHash('sha256').update(z).digest('hex') };
+    const ok = await put(ze, z);
+    expect(ok.status).toBe(201);
+    const keys = await t.hub.objects.list(`batches/${b.batchId}/`);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/\.csv\.zst$/);
+    const other = tinyBatch(vin);
+    const bomb = zstdCompress(Buffer.alloc(32 * 1024 * 1024), { compressionLevel: 3 });
+    const be: ChunkEnvelope = { ...other.envelope, content_encoding: 'zstd', byte_length: bomb.length, sha256: createHash('sha256').update(bomb).digest('hex'), raw_length: 1000 };
+    const r = await put(be, bomb);
+    expect(r.status).toBe(422);
+    expect(await r.json()).toMatchObject({ code: 'RAW_LENGTH_MISMATCH' });
+    expect(await t.hub.objects.list(`batches/${other.batchId}/`)).toEqual([]);
   });
 
   it('a declared oversize body gets 413 at once', async () => {

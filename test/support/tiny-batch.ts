@@ -8,6 +8,8 @@ export interface TinyBatch {
   manifest: BatchManifest;
   envelope: ChunkEnvelope;
   data: Buffer;
+  /** The CSV before compression. */
+  csv: Buffer;
 }
 
 /** Builds a tiny but complete batch of `rows` CSV rows on topic /compute/stats for `vin`. */
@@ -27,5 +29,5 @@ export function tinyBatch(vin: string, rows = 20, batchId = randomUUID()): TinyB
     files: [{ file_id: 't000', topic: '/compute/stats', chunk_count: 1, rows, raw_bytes: raw.length }],
     topics: [], problems: [], created_at: new Date().toISOString(),
   } satisfies BatchManifest;
-  return { batchId, manifest, envelope, data };
+  return { batchId, manifest, envelope, data, csv: raw };
 }

@@ -6,6 +6,7 @@ import type { Barrier, BarrierAnswer, ChunkEvent } from '../barrier/barrier.js';
 import type { BatchStore } from '../store/batch-store.js';
 import { objectKeys, type ObjectStore } from '../store/object-store.js';
 import { IngestError } from './ingest-error.js';
+import { verifyDecoded } from '../content/verify-content.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -102,6 +103,7 @@ export class Ingest {
       if (data.length !== e.raw_length) throw new IngestError('RAW_LENGTH_MISMATCH', `vehicle ${vin} chunk ${chunkId(e)}: raw length ${e.raw_length} != ${data.length}`);
       return;
     }
+    if (e.content_encoding === 'zstd') return verifyDecoded(`vehicle ${vin} chunk ${chunkId(e)}`, e, data);
     let raw: Buffer;
     try {
       raw = await gunzipAsync(data, { maxOutputLength: this.d.maxRawChunkBytes });

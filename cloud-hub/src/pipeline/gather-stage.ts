@@ -1,5 +1,3 @@
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import type { Logger } from '@argus/shared';
 import { createGatherer } from '../gather/gatherer.js';
 import type { DriveFeatures } from '../gather/features.js';
@@ -8,8 +6,7 @@ import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { UnrecoverableError } from '../queue/job-queue.js';
 import type { BatchStore } from '../store/batch-store.js';
 import type { ObjectStore } from '../store/object-store.js';
-
-const gunzipAsync = promisify(gunzip);
+import { decodeStored, encodingOfKey } from '../content/content-codec.js';
 
 /**
  * Gather: streams every chunk of a drive, file by file in chunk order, through
@@ -29,7 +26,7 @@ export async function gatherBatch(batchId: string, d: { batches: BatchStore; obj
     if (chunks.length !== f.chunk_count) throw new UnrecoverableError(`batch ${batchId} file ${f.file_id}: ${chunks.length} of ${f.chunk_count} chunks in the ledger`);
     for (const c of chunks) {
       const data = await d.objects.get(c.object_key);
-      const csv = c.object_key.endsWith('.gz') ? await gunzipAsync(data) : data;
+      const csv = await decodeStored(encodingOfKey(c.object_key), data);
       bytes += csv.length;
       g.addChunk(f.topic, csv);
     }

@@ -1,3 +1,5 @@
+import type { ContentEncoding } from '@argus/shared';
+
 /**
  * Where chunk bytes live. Keys are `/`-separated paths (see `objectKeys`).
  * Implementations: FsObjectStore (embedded default), S3ObjectStore (MinIO/S3).
@@ -22,15 +24,19 @@ export class ObjectNotFoundError extends Error {
   }
 }
 
+/** Object-key suffix (after `.csv`) per chunk content encoding. */
+export const CHUNK_SUFFIX: Record<ContentEncoding, string> = { gzip: '.gz', zstd: '.zst', identity: '' };
+
 /**
  * Object key layout, defined once:
  *   batches/{batch_id}/manifest.json
- *   batches/{batch_id}/files/{file_id}/{chunk_index:6}-{sha256[0:16]}.csv.gz (the hash keeps a racing re-send from clobbering)
+ *   batches/{batch_id}/files/{file_id}/{chunk_index:6}-{sha256[0:16]}.csv{.gz|.zst|} (the hash keeps a racing re-send
+ *   from clobbering; the suffix names the content encoding: gzip, zstd, identity)
  */
 export const objectKeys = {
   manifest: (batchId: string) => `batches/${batchId}/manifest.json`,
-  chunk: (batchId: string, fileId: string, index: number, sha256: string, encoding: 'gzip' | 'identity') =>
-    `batches/${batchId}/files/${fileId}/${String(index).padStart(6, '0')}-${sha256.slice(0, 16)}.csv${encoding === 'gzip' ? '.gz' : ''}`,
+  chunk: (batchId: string, fileId: string, index: number, sha256: string, encoding: ContentEncoding) =>
+    `batches/${batchId}/files/${fileId}/${String(index).padStart(6, '0')}-${sha256.slice(0, 16)}.csv${CHUNK_SUFFIX[encoding]}`,
   batchPrefix: (batchId: string) => `batches/${batchId}/`,
 };
 

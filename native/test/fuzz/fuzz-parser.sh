@@ -7,6 +7,11 @@
 # any crash, hang (> 10 s per input), leak, or sanitizer report.
 set -eu
 seconds=60
+# A fixed seed and a fresh working corpus make a CI run repeatable: the same
+# commit explores the same inputs. Set FUZZ_SEED (0 = random) and FUZZ_CORPUS
+# (a directory that persists across runs) to fuzz wider by hand; a crash found
+# that way goes into test/fuzz/corpus as a regression seed.
+fuzz_seed=${FUZZ_SEED:-1}
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -28,7 +33,14 @@ fi
 zstd=$(cd "$native" && node -p "require('path').join(require('path').dirname(require.resolve('zstd-napi/package.json')), 'deps/zstd/lib')")
 lz4=$(cd "$native" && node -p "require('path').join(require('path').dirname(require.resolve('lz4/package.json')), 'deps/lz4/lib')")
 out=${TMPDIR:-/tmp}/argus-libfuzzer
-mkdir -p "$out/obj" "$out/corpus"
+mkdir -p "$out/obj"
+if [ -n "${FUZZ_CORPUS:-}" ]; then
+  corpus=$FUZZ_CORPUS
+else
+  corpus="$out/run-corpus"
+  rm -rf "$corpus"
+fi
+mkdir -p "$corpus"
 san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -g -O1"
 for f in common/debug.c common/entropy_common.c common/error_private.c common/fse_decompress.c common/xxhash.c \
          common/zstd_common.c decompress/huf_decompress.c decompress/zstd_ddict.c decompress/zstd_decompress.c \
@@ -51,6 +63,6 @@ for f in "$shared"/mcap-conformance/*/*-ch-chx-mx-pad-rch-rsh-st-sum.mcap; do [ 
 cd "$out"
 # Any crash / sanitizer report / timeout / OOM makes libFuzzer exit non-zero.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  "$out/fuzz-parser" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
-  -print_final_stats=1 "$out/corpus" "$seeds"
+  "$out/fuzz-parser" -seed="$fuzz_seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
+  -print_final_stats=1 "$corpus" "$seeds"
 echo "fuzz:parser: no crash, hang or sanitizer report in ${seconds} s"

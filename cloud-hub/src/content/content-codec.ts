@@ -1,0 +1,73 @@
+/**
+ * Chunk content encodings on the hub side: one place that knows how each
+ * `content_encoding` is decoded, what object-key suffix it gets, and how to
+ * bound its output (a compression bomb must cost no more than the limit).
+ */
+import type { Transform } from 'node:stream';
+import { createGunzip, gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { ContentEncoding } from '@argus/shared';
+import { DecompressStream, decompress } from 'zstd-napi';
+import binding from 'zstd-napi/binding.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/** Why decoding failed: the bytes are not the encoding, or they inflate beyond the limit. */
+export class ContentDecodeError extends Error {
+  constructor(readonly code: 'BAD_CONTENT' | 'TOO_LARGE', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ContentDecodeError';
+  }
+}
+
+/** The encoding a stored chunk's object key says it holds (see `CHUNK_SUFFIX`). */
+export function encodingOfKey(key: string): ContentEncoding {
+  if (key.endsWith('.gz')) return 'gzip';
+  if (key.endsWith('.zst')) return 'zstd';
+  return 'identity';
+}
+
+/** A streaming decoder for `encoding`, or undefined for `identity`. */
+export function createDecoder(encoding: ContentEncoding): Transform | undefined {
+  if (encoding === 'gzip') return createGunzip();
+  if (encoding === 'zstd') return new DecompressStream();
+  return undefined;
+}
+
+/**
+ * Decodes a whole chunk whose envelope declares `rawLength` bytes (already
+ * checked against the hub's limit): the output may not exceed it, and a
+ * compression bomb costs no more than `rawLength` of memory (zstd decodes
+ * into a buffer of exactly that size; gzip stops at the limit).
+ */
+export async function decodeContent(encoding: ContentEncoding, data: Buffer, rawLength: number): Promise<Buffer> {
+  if (encoding === 'identity') return data;
+  if (encoding === 'gzip') {
+    try {
+      return await gunzipAsync(data, { maxOutputLength: Math.max(1, rawLength + 1) });
+    } catch (cause) {
+      const tooBig = (cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /exceeds|too large/i.test((cause as Error).message);
+      throw tooBig
+        ? new ContentDecodeError('TOO_LARGE', `inflates beyond ${rawLength} bytes`, { cause })
+        : new ContentDecodeError('BAD_CONTENT', 'not valid gzip', { cause });
+    }
+  }
+  const out = Buffer.allocUnsafe(rawLength);
+  let n: number;
+  try {
+    n = new binding.DCtx().decompress(out, data);
+  } catch (cause) {
+    const tooBig = /too small/i.test((cause as Error).message);
+    throw tooBig
+      ? new ContentDecodeError('TOO_LARGE', `inflates beyond ${rawLength} bytes`, { cause })
+      : new ContentDecodeError('BAD_CONTENT', `not valid zstd: ${(cause as Error).message}`, { cause });
+  }
+  return out.subarray(0, n);
+}
+
+/** Decodes a chunk read back from the store (verified at ingest, so unbounded). */
+export async function decodeStored(encoding: ContentEncoding, data: Buffer): Promise<Buffer> {
+  if (encoding === 'gzip') return gunzipAsync(data);
+  if (encoding === 'zstd') return decompress(data);
+  return data;
+}
