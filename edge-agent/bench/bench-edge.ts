@@ -1,45 +1,27 @@
 // npm run bench:edge — the agent's pack pipeline (native parse → per-topic CSV
-// → zstd-1 chunks, the default, and gzip-1 for comparison → outbox frames) on a 20-minute reference drive. The drive is
-// written first; packing runs in a fresh child process so its peak RSS and CPU
-// time are the pipeline's own (process.cpuUsage covers the parser's worker
-// threads). A second child compares codecs on the same CSV chunks.
+// → zstd-1 chunks, the default, and gzip-1 for comparison → outbox frames) on a
+// 20-minute reference drive. The drive is written first; packing runs the
+// compiled agent (dist/, rebuilt first) in a fresh plain-node child process
+// (pack-child.mjs) so its peak RSS and CPU time are the pipeline's own
+// (process.cpuUsage covers the parser's worker threads). A second child compares codecs on the same CSV chunks.
 // Last line: JSON with the figures. Options: --duration S (default 1200), --keep.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { createLogger } from '@argus/shared';
 import { parseRecording } from '@argus/native';
 import { randomVin, Rng, writeDrive } from '@argus/sim';
 import { compress as zstd } from 'zstd-napi';
-import { packRecording } from '../src/packer.js';
 
 const SELF = fileURLToPath(import.meta.url);
+const PACK_CHILD = fileURLToPath(new URL('./pack-child.mjs', import.meta.url));
+const BUILD = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));
 const argv = process.argv.slice(2);
 const opt = (n: string) => (argv.includes(`--${n}`) ? argv[argv.indexOf(`--${n}`) + 1] : undefined);
 const CHUNK = Number(process.env['ARGUS_BENCH_CHUNK_BYTES'] ?? 1024 * 1024);
 const cpuS = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
-
-async function dirBytes(d: string): Promise<number> {
-  let n = 0;
-  for (const e of await readdir(d, { withFileTypes: true, recursive: true })) if (e.isFile()) n += (await stat(path.join(e.parentPath, e.name))).size;
-  return n;
-}
-
-/** Child: pack one recording, report wall, CPU, RSS and outbox bytes. */
-async function childPack(file: string, stateDir: string, codecName: string): Promise<void> {
-  const [encoding, level] = codecName.split('-') as ['zstd' | 'gzip', string];
-  const log = createLogger('silent', {}, () => undefined);
-  const baseRss = process.memoryUsage().rss / 1048576;
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const b = await packRecording(file, { stateDir, log, codec: { encoding, level: Number(level) }, parse: { chunkBytes: CHUNK } });
-  const wall = (performance.now() - t0) / 1000;
-  const cpu = cpuS(process.cpuUsage(c0));
-  process.stdout.write(`${JSON.stringify({ wall_s: wall, cpu_s: cpu, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_at_start_mb: baseRss, outbox_bytes: await dirBytes(b.dir), chunks: b.frames.length })}\n`);
-}
 
 /** Child: parse once; compress every CSV chunk with each codec; CPU seconds and bytes per codec. */
 async function childCompare(file: string): Promise<void> {
@@ -68,16 +50,19 @@ async function childCompare(file: string): Promise<void> {
 
 function child(args: string[]): Record<string, unknown> {
   // MALLOC_ARENA_MAX=2 as in deploy/argus-agent.service: glibc's per-thread arenas otherwise bloat RSS
-  // (the parser and zlib allocate on worker threads).
-  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' } });
+  // (the parser and zlib allocate on worker threads). A pack child runs the compiled agent with plain node.
+  const argv = args[0] === '--child-pack' ? [PACK_CHILD, ...args.slice(1), String(CHUNK)] : ['--import', 'tsx', SELF, ...args];
+  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' } });
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Record<string, unknown>;
 }
 
 async function main(): Promise<void> {
-  if (argv[0] === '--child-pack') return childPack(argv[1] as string, argv[2] as string, argv[3] as string);
   if (argv[0] === '--child-compare') return childCompare(argv[1] as string);
   const durationS = Number(opt('duration') ?? 1200);
+  // Measure what the vehicle runs: the compiled agent, rebuilt from the current sources.
+  const built = spawnSync(process.execPath, [BUILD], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`building the agent failed: ${built.stderr}`);
   const work = await mkdtemp(path.join(os.tmpdir(), 'argus-bench-edge-'));
   try {
     const file = path.join(work, 'reference.mcap');

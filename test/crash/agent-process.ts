@@ -1,11 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentConfigInput } from '@argus/edge-agent';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../edge-agent/bin/argus-agent.mjs');
+const AGENT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../edge-agent');
+/** The compiled agent, as deploy/argus-agent.service runs it (rebuilt from the sources once per run). */
+const BIN = path.join(AGENT, 'dist/argus-agent.mjs');
+let built = false;
+
+function buildAgent(): void {
+  if (built) return;
+  const r = spawnSync(process.execPath, [path.join(AGENT, 'scripts/build.mjs')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building the edge agent failed:\n${r.stderr}`);
+  built = true;
+}
 
 /** One `argus-agent run` child process, its JSON log lines observable as they come. */
 export class AgentProcess {
@@ -44,6 +54,7 @@ export class AgentProcess {
   static async start(dir: string, cfg: AgentConfigInput, env: Record<string, string> = {}): Promise<AgentProcess> {
     const cfgFile = path.join(dir, 'agent.json');
     await writeFile(cfgFile, JSON.stringify(cfg));
+    buildAgent();
     const child = spawn(process.execPath, [BIN, 'run', '--config', cfgFile], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
     return new AgentProcess(child, path.join(dir, 'agent.log'));
   }
