@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from '@argus/shared';
 import type { HubConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { PgQuarantineLog } from './quarantine/quarantine-log.js';
 import { createHttpApp } from './http/http-app.js';
 import { embeddingConfig, openKnowledge } from './retrieval/open-knowledge.js';
 import { openLlm } from './llm/open-llm.js';
@@ -96,7 +97,7 @@ export async function startHub(cfg: HubConfig, log: Logger): Promise<Hub> {
   pipeline.start();
   await resumeBatches({ batches, queue, log });
 
-  const app = createHttpApp({ ingest, batches, vehicleSecret: cfg.vehicleSecret, log, metrics, maxRawChunkBytes: cfg.maxRawChunkBytes, spoolDir: path.join(cfg.dataDir, 'spool'), readGuard: web.readGuard, kbGuard: web.kbGuard, reads: web.reads, kb });
+  const app = createHttpApp({ ingest, batches, vehicleSecret: cfg.vehicleSecret, log, metrics, maxRawChunkBytes: cfg.maxRawChunkBytes, spoolDir: path.join(cfg.dataDir, 'spool'), readGuard: web.readGuard, kbGuard: web.kbGuard, reads: web.reads, kb, quarantines: new PgQuarantineLog(db.pool) });
   mountEventRoutes(app, { bus, metrics });
   app.route('/', web.app);
   const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve) => {

@@ -17,6 +17,8 @@ export const API = {
   kb: '/api/v1/kb',
   /** A vehicle reports a recording it quarantined (QuarantineNotice, vehicle auth). */
   quarantine: '/api/v1/vehicles/:vin/quarantine',
+  /** Recordings vehicles quarantined, newest first (`?vin=`; viewer and up): `{ quarantines: QuarantineRecord[] }`. */
+  quarantines: '/api/v1/quarantines',
 } as const;
 
 /** Fills `:params` of a route. */

@@ -16,3 +16,19 @@ export const QuarantineNotice = z.object({
   at: z.string(),
 });
 export type QuarantineNotice = z.infer<typeof QuarantineNotice>;
+
+/** A quarantine notice as the hub keeps it (`GET API.quarantines`, newest first). */
+export const QuarantineRecord = z.object({
+  vin: z.string(),
+  recording_name: z.string(),
+  recording_bytes: z.number(),
+  code: z.string(),
+  reason: z.string(),
+  /** When the vehicle quarantined it (the vehicle's clock, as reported). */
+  quarantined_at: z.string(),
+  /** When the hub last heard of it (ISO 8601, UTC). */
+  received_at: z.string(),
+  /** How many times the vehicle reported it. */
+  reports: z.number().int().positive(),
+});
+export type QuarantineRecord = z.infer<typeof QuarantineRecord>;

@@ -3,11 +3,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, vehicleToken } from '@argus/shared';
+import { API, createLogger, vehicleToken, type QuarantineRecord } from '@argus/shared';
 import { AgentDaemon, formatStatus, parseAgentConfig, readJournal, type AgentConfigInput, type DriveEntry } from '@argus/edge-agent';
 import { outboxBytes } from '../../edge-agent/src/outbox-quota.js';
 import { randomVin, Rng, writeDrive } from '@argus/sim';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
+import { userHeaders } from '../support/user-auth.js';
 
 // The daemon (`argus-agent run`'s core) in-process against a real hub:
 // drive detection, quarantine, HTTP fallback, bandwidth cap, outbox quota.
@@ -80,6 +81,12 @@ describe('argus-agent daemon against a real hub', () => {
     t.log.warn = warn;
     expect(hubSaw).toEqual([expect.objectContaining({ vin: s.vin, recording: 'b-corrupt.mcap' })]);
     expect(String(hubSaw[0]?.['reason'])).toContain(String(hubSaw[0]?.['code']));
+    // …and keeps it for operations: GET /api/v1/quarantines (viewer and up).
+    const res = await fetch(`${t.hub.httpUrl}${API.quarantines}?vin=${s.vin}`, { headers: await userHeaders(t.hub) });
+    expect(res.status).toBe(200);
+    const kept = (await res.json()) as { quarantines: QuarantineRecord[] };
+    expect(kept.quarantines).toEqual([expect.objectContaining({ vin: s.vin, recording_name: 'b-corrupt.mcap', code: hubSaw[0]?.['code'], reports: 1 })]);
+    expect((await fetch(`${t.hub.httpUrl}${API.quarantines}`)).status).toBe(401);
     await daemon.stop();
     await running;
     const ds = await readJournal(s.cfg.stateDir);

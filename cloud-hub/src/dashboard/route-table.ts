@@ -40,6 +40,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: API.batch, access: 'viewer', tag: 'batches', summary: 'One batch and its state (cached)' },
   { method: 'GET', path: API.diagnosis, access: 'viewer', tag: 'batches', summary: 'The diagnosis report of a batch (cached)' },
   { method: 'GET', path: API.events, access: 'viewer', tag: 'batches', summary: 'Server-sent status events of every batch', produces: 'text/event-stream' },
+  { method: 'GET', path: API.quarantines, access: 'viewer', tag: 'vehicle', summary: 'Recordings vehicles quarantined, newest first (?vin=, ?limit=)' },
   { method: 'POST', path: AUTH_API.login, access: 'public', tag: 'auth', summary: 'Sign in; sets the session and CSRF cookies' },
   { method: 'POST', path: AUTH_API.logout, access: 'viewer', tag: 'auth', summary: 'Sign out' },
   { method: 'GET', path: AUTH_API.me, access: 'viewer', tag: 'auth', summary: 'The caller and their role' },

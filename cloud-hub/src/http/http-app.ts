@@ -9,6 +9,7 @@ import type { IngestMetrics } from '../observability/hub-metrics.js';
 import { receiveChunk } from './chunk-upload.js';
 import type { KnowledgeService } from '../retrieval/knowledge-service.js';
 import { createKbRoutes } from './kb-routes.js';
+import type { QuarantineLog } from '../quarantine/quarantine-log.js';
 
 /** What the HTTP API needs. */
 export interface HttpDeps {
@@ -30,6 +31,8 @@ export interface HttpDeps {
   reads?: Pick<BatchStore, 'get' | 'getReport'>;
   /** Knowledge base CRUD under API.kb; unset = not served. */
   kb?: KnowledgeService;
+  /** Where vehicles' quarantine notices are kept; unset = logged only. */
+  quarantines?: QuarantineLog;
 }
 
 /** Header carrying the chunk envelope (JSON) on HTTP chunk uploads. */
@@ -58,7 +61,7 @@ export function createHttpApp(d: HttpDeps): Hono {
 
   app.get(API.health, (c) => c.json({ ok: true }));
   if (d.kb) app.route(API.kb, createKbRoutes(d.kb, d.log, d.kbGuard ?? d.readGuard));
-  if (d.readGuard) app.on('GET', [API.batches, API.batch, API.diagnosis, API.events, API.batchEvents], d.readGuard);
+  if (d.readGuard) app.on('GET', [API.batches, API.batch, API.diagnosis, API.events, API.batchEvents, API.quarantines], d.readGuard);
   const reads = d.reads ?? d.batches;
 
   app.get(API.batches, async (c) => {
@@ -105,13 +108,20 @@ export function createHttpApp(d: HttpDeps): Hono {
     return c.json(ack, ack.duplicate ? 200 : 201);
   });
 
-  // A vehicle reports a recording it set aside (edge agent quarantine); logged for operations.
+  // A vehicle reports a recording it set aside (edge agent quarantine): kept for operations and logged.
   app.put(API.quarantine, async (c) => {
     const vin = vehicle(c, d.vehicleSecret);
     const n = decodeJson(QuarantineNotice, await readBody(c, 64 * 1024), `vehicle ${vin} quarantine notice`);
     if (n.vin !== vin || c.req.param('vin') !== vin) throw new IngestError('FORBIDDEN', `vehicle ${vin} sent a quarantine notice for ${n.vin}`);
-    d.log.warn('vehicle quarantined a recording', { vin, recording: n.recording.name, bytes: n.recording.bytes, code: n.code, reason: n.reason, at: n.at });
-    return c.json({ ok: true }, 202);
+    const r = d.quarantines ? await d.quarantines.record(n) : { duplicate: false };
+    d.log.warn('vehicle quarantined a recording', { vin, recording: n.recording.name, bytes: n.recording.bytes, code: n.code, reason: n.reason, at: n.at, duplicate: r.duplicate });
+    return c.json({ ok: true, duplicate: r.duplicate }, 202);
+  });
+
+  app.get(API.quarantines, async (c) => {
+    const vin = c.req.query('vin');
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 200) || 200, 1), 1000);
+    return c.json({ quarantines: d.quarantines ? await d.quarantines.list({ ...(vin ? { vin } : {}), limit }) : [] });
   });
 
   return app;
