@@ -14,6 +14,8 @@ Exit 1 with a list of problems, else print a summary.
 import glob
 import os
 import re
+import shutil
+import subprocess
 import sys
 
 import yaml
@@ -81,7 +83,21 @@ for k in sorted(known):
     if k not in readme:
         problems.append(f"README.md configuration table does not list {k}")
 
+# The compose tool's own validation (schema, interpolation, anchors), when one is
+# installed: the docker compose plugin, or Debian's docker-compose (CI installs it).
+compose_tool = None
+if shutil.which("docker") and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
+    compose_tool = ["docker", "compose"]
+elif shutil.which("docker-compose"):
+    compose_tool = ["docker-compose"]
+if compose_tool:
+    r = subprocess.run(compose_tool + ["-f", os.path.join(ROOT, "deploy/docker-compose.yml"), "config", "-q"], capture_output=True, text=True)
+    if r.returncode != 0:
+        problems.append(f"{' '.join(compose_tool)} config: " + (r.stderr or r.stdout).strip())
+elif os.environ.get("CI"):
+    problems.append("no compose tool (docker compose / docker-compose) to validate deploy/docker-compose.yml")
+
 if problems:
     print("deploy check failed:\n  " + "\n  ".join(problems))
     sys.exit(1)
-print(f"deploy check ok: compose services {sorted(services)}, {k8s_docs} k8s documents, {len(known)} settings documented in docs/operations.md and README.md")
+print(f"deploy check ok: {' '.join(compose_tool) + ' config passes, ' if compose_tool else ''}compose services {sorted(services)}, {k8s_docs} k8s documents, {len(known)} settings documented in docs/operations.md and README.md")
