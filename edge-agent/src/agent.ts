@@ -13,7 +13,7 @@ export type DriveOutcome =
 
 /**
  * Handles one finished recording end to end: pack (native parse → CSV →
- * gzip chunks → outbox), upload over MQTT until every chunk is acknowledged,
+ * compressed chunks → outbox), upload over MQTT until every chunk is acknowledged,
  * and optionally wait for the diagnosis. A recording that cannot be parsed is
  * quarantined with its reason; it never blocks the next drive.
  */
