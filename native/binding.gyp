@@ -13,7 +13,8 @@
   "targets": [
     {
       # Decompression half of zstd only; the x86-64 assembly Huffman loop is
-      # disabled so the build needs nothing but a C compiler.
+      # disabled so the build needs nothing but a C compiler (enabling it
+      # measured no gain on the bench drive).
       "target_name": "argus_zstd",
       "type": "static_library",
       "defines": ["ZSTD_DISABLE_ASM", "ZSTD_LEGACY_SUPPORT=0", "ZSTD_MULTITHREAD=0", "XXH_NAMESPACE=ZSTD_"],

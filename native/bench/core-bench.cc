@@ -1,4 +1,6 @@
-// Times the core pipeline on a file without Node: core-bench <file.mcap> [repeat]
+// Times the core pipeline on a file without Node:
+//   core-bench <file.mcap> [repeat] [scan|decode|csv|all]
+// scan = raw record iteration with CRC checks (what RecordReader.scan does).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,9 +19,27 @@ int main(int argc, char** argv) {
   std::ifstream f(argv[1], std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   int repeat = argc > 2 ? std::atoi(argv[2]) : 1;
+  std::string mode = argc > 3 ? argv[3] : "all";
+  for (int r = 0; r < repeat && (mode == "scan" || mode == "scan-nocrc" || mode == "all"); ++r) {
+    auto t0 = std::chrono::steady_clock::now();
+    argus::mcap::ReaderOptions ro;
+    ro.checkCrc = mode != "scan-nocrc";
+    argus::mcap::StreamReader reader(ro);
+    argus::mcap::Record rec;
+    size_t n = 0;
+    for (size_t off = 0; off < bytes.size(); off += 4 << 20) {
+      reader.append(bytes.data() + off, bytes.size() - off < (4u << 20) ? bytes.size() - off : (4u << 20));
+      while (reader.next(rec) == argus::mcap::ReadResult::Record) ++n;
+    }
+    reader.finish();
+    while (reader.next(rec) == argus::mcap::ReadResult::Record) ++n;
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("scan: %.1f ms (%.0f MB/s), %zu records, %zu problems\n", ms, bytes.size() / ms / 1e3, n,
+                reader.problems().size());
+  }
   // Decode only (records + message decoding, no rows/CSV): the number to put
   // next to @mcap/core + rosmsg2-serialization, which also only decode.
-  for (int r = 0; r < repeat; ++r) {
+  for (int r = 0; r < repeat && (mode == "decode" || mode == "all"); ++r) {
     auto t0 = std::chrono::steady_clock::now();
     argus::mcap::StreamReader reader;
     reader.append(bytes.data(), bytes.size());
@@ -45,20 +65,31 @@ int main(int argc, char** argv) {
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     std::printf("decode only: %.1f ms, %zu messages\n", ms, msgs);
   }
-  for (int r = 0; r < repeat; ++r) {
+  for (int r = 0; r < repeat && (mode == "csv" || mode == "keep" || mode == "hash" || mode == "all"); ++r) {
     auto t0 = std::chrono::steady_clock::now();
     argus::RecordingParser p(argus::ParseOptions{});
     size_t csv = 0;
+    std::vector<argus::CsvChunk> kept;  // "keep": hold chunks like JS does until GC
+    uint64_t hash = 1469598103934665603ull;  // FNV-1a of topic + csv of every chunk, in order
+    auto mix = [&hash](const std::string& x) { for (unsigned char ch : x) hash = (hash ^ ch) * 1099511628211ull; };
     for (size_t off = 0; off < bytes.size(); off += 4 << 20) {
       size_t n = bytes.size() - off < (4u << 20) ? bytes.size() - off : (4u << 20);
       p.feed(bytes.data() + off, n);
-      for (auto& c : p.chunks()) csv += c.csv.size();
+      for (auto& c : p.chunks()) {
+        csv += c.csv.size();
+        if (mode == "hash") { mix(c.topic); mix(c.csv); }
+        if (mode == "keep") kept.push_back(std::move(c));
+      }
       p.chunks().clear();
     }
     p.finish();
-    for (auto& c : p.chunks()) csv += c.csv.size();
+    for (auto& c : p.chunks()) {
+      csv += c.csv.size();
+      if (mode == "hash") { mix(c.topic); mix(c.csv); }
+    }
+    if (mode == "hash") std::printf("csv hash %016llx\n", static_cast<unsigned long long>(hash));
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("decode+flatten+csv: %.1f ms, %zu MB csv\n", ms, csv >> 20);
+    std::printf("decode+flatten+csv: %.1f ms (%.0f MB/s), %zu MB csv\n", ms, bytes.size() / ms / 1e3, csv >> 20);
   }
   return 0;
 }

@@ -46,6 +46,30 @@ int main() {
     check(d);
     check(std::ldexp(static_cast<double>(rng() >> 11), -static_cast<int>(rng() % 80)));
   }
+  // Around the one-division fast path's bound (d * 10^K < 2^50) and the
+  // 2^53 limit: 14-17 significant digits at every decimal count, and short
+  // decimals with long trailing-zero runs.
+  for (int i = 0; i < 1000000; ++i) {
+    int p = 1 + static_cast<int>(rng() % 18);
+    uint64_t span = (rng() % 4 == 0) ? (1ull << 53) : (1ull << 51);
+    int64_t k = static_cast<int64_t>((1ull << 48) + rng() % span) * ((rng() & 1) ? 1 : -1);
+    check(static_cast<double>(k) / std::pow(10.0, p));
+    int64_t s = static_cast<int64_t>(rng() % 1000) + 1;
+    check(static_cast<double>(s) / std::pow(10.0, 1 + static_cast<int>(rng() % 15)));
+  }
+  // Full-precision values (16-17 significant digits) across the fixed-notation
+  // range: the exact 128-bit path, next to powers of two (asymmetric gaps),
+  // and their neighbours one ulp away.
+  for (int i = 0; i < 1000000; ++i) {
+    double x = std::pow(10.0, -3.0 + 18.0 * static_cast<double>(rng() >> 11) / 9007199254740992.0);
+    x = (rng() & 1) ? x : -x;
+    check(x);
+    check(std::nextafter(x, 0.0));
+    double p2 = std::ldexp(1.0, static_cast<int>(rng() % 60) - 10);
+    check(p2);
+    check(std::nextafter(p2, 0.0));
+    check(std::nextafter(p2, 1e300));
+  }
   std::printf("%zu doubles checked, %zu mismatches\n", checked, failures);
   return failures == 0 ? 0 : 1;
 }

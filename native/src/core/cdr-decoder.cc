@@ -56,7 +56,8 @@ class Reader {
     return false;
   }
   bool align(size_t n) {
-    size_t rel = (pos_ - 4) % n;
+    // n is 1, 2, 4 or 8: a mask, not a division (this runs for every field).
+    size_t rel = (pos_ - 4) & (n - 1);
     if (rel) pos_ += n - rel;
     if (pos_ > d_.size()) return fail("alignment runs past the end of the message");
     return true;

@@ -43,6 +43,29 @@ void CsvWriter::addRow(std::string_view row, std::vector<CsvChunk>& out) {
   ++rows_;
 }
 
+std::string& CsvWriter::beginRow() {
+  if (rows_ == 0) {
+    buf_.reserve(chunkBytes_ < (64u << 20) ? chunkBytes_ + 4096 : 0);
+    buf_ = header_;
+  }
+  rowStart_ = buf_.size();
+  return buf_;
+}
+
+void CsvWriter::endRow(std::vector<CsvChunk>& out) {
+  if (rows_ > 0 && buf_.size() > chunkBytes_) {
+    // The row does not fit: it opens the next chunk (as addRow would).
+    std::string next;
+    next.reserve(chunkBytes_ < (64u << 20) ? chunkBytes_ + 4096 : 0);
+    next = header_;
+    next.append(buf_, rowStart_, std::string::npos);
+    buf_.resize(rowStart_);
+    flush(out);
+    buf_ = std::move(next);
+  }
+  ++rows_;
+}
+
 void CsvWriter::flush(std::vector<CsvChunk>& out) {
   if (rows_ == 0) return;
   out.push_back(CsvChunk{topic_, next_++, std::move(buf_), rows_});

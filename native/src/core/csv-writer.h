@@ -27,6 +27,11 @@ class CsvWriter {
   // `row` is a complete CSV line with its CRLF, built by the caller.
   // A chunk that would pass the size limit is moved into `out` first.
   void addRow(std::string_view row, std::vector<CsvChunk>& out);
+  // In-place rows (no per-row copy): append one complete line (with CRLF)
+  // to the string beginRow() returns, then call endRow(). Chunks come out
+  // exactly as with addRow.
+  std::string& beginRow();
+  void endRow(std::vector<CsvChunk>& out);
   void flush(std::vector<CsvChunk>& out);
 
  private:
@@ -36,6 +41,7 @@ class CsvWriter {
   std::string buf_;
   uint64_t rows_ = 0;
   uint32_t next_ = 0;
+  size_t rowStart_ = 0;  // beginRow(): where the row being written starts in buf_
 };
 
 }  // namespace argus

@@ -238,15 +238,15 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
     t.csv = std::make_unique<CsvWriter>(s.topic, opts_.chunkBytes);
     t.csv->setColumns(header);
   }
-  row_.clear();
-  appendU64(row_, m.logTime);
-  row_ += ',';
-  appendU64(row_, m.publishTime);
-  row_ += ',';
-  appendU64(row_, m.sequence);
-  t.layout.flatten(tree_, v, row_);
-  row_ += "\r\n";
-  t.csv->addRow(row_, chunks_);
+  std::string& row = t.csv->beginRow();  // written in place, no per-row copy
+  appendU64(row, m.logTime);
+  row += ',';
+  appendU64(row, m.publishTime);
+  row += ',';
+  appendU64(row, m.sequence);
+  t.layout.flatten(tree_, v, row);
+  row += "\r\n";
+  t.csv->endRow(chunks_);
   ++s.rows;
 }
 

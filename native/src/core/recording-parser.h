@@ -101,7 +101,6 @@ class RecordingParser {
   std::vector<CsvChunk> chunks_;
   RecordingSummary meta_;  // vehicle, metadata, problems
   ValueTree tree_;
-  std::string row_;
   uint32_t unknownChannelReports_ = 0;
   bool seeked_ = false;
   std::unordered_map<uint16_t, uint64_t> statsCounts_;  // Statistics.channel_message_counts

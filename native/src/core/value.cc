@@ -73,54 +73,112 @@ constexpr uint32_t kJsonBlobLimit = 64;
 constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                              1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 constexpr double kTwo53 = 9007199254740992.0;
+constexpr double kTwo50 = 1125899906842624.0;
+
+// Round half away from zero, as std::llround, for |x| < 2^53 (inline: this
+// runs several times per float cell). x - trunc(x) is exact in that range.
+inline int64_t roundHalfAway(double x) {
+  int64_t t = static_cast<int64_t>(x);
+  double frac = x - static_cast<double>(t);
+  if (frac >= 0.5) ++t;
+  else if (frac <= -0.5) --t;
+  return t;
+}
+
+// Writes `mag` / 10^k in fixed notation (k >= 1) with its sign into `out`
+// in one append. `digits` holds mag's decimal digits (len of them).
+void appendFixed(std::string& out, bool negative, const char* digits, size_t len, size_t k) {
+  // Written in place with plain loops: cells are short, and small
+  // variable-length memcpy calls showed up in profiles.
+  size_t total = (negative ? 1 : 0) + (len <= k ? 2 + k : len + 1);
+  size_t at = out.size();
+  out.resize(at + total);
+  char* p = &out[at];
+  if (negative) *p++ = '-';
+  if (len <= k) {
+    *p++ = '0';
+    *p++ = '.';
+    for (size_t i = len; i < k; ++i) *p++ = '0';
+    for (size_t i = 0; i < len; ++i) *p++ = digits[i];
+  } else {
+    for (size_t i = 0; i < len - k; ++i) *p++ = digits[i];
+    *p++ = '.';
+    for (size_t i = len - k; i < len; ++i) *p++ = digits[i];
+  }
+}
 
 // Shortest fixed-notation text for a non-integral double with
-// 1e-3 <= |d| < 1e15, or false. A candidate n * 10^-k (|n| < 2^53, k <= 22)
-// round-trips iff n / 10^k == d: both operands are exact doubles, so the
-// division is correctly rounded (Clinger's fast path), exactly what a correct
-// parser does. Round-tripping is monotone in k, so the fewest decimals are
-// found by bisection. In this range fixed notation is never longer than
-// scientific, so the text matches std::to_chars' choice of format.
+// 1e-3 <= |d| < 1e15, or false (the caller then uses std::to_chars). A
+// candidate n * 10^-k (|n| < 2^53, k <= 22) round-trips iff n / 10^k == d:
+// both operands are exact doubles, so the division is correctly rounded
+// (Clinger's fast path), exactly what a correct parser does. Which k is the
+// shortest is proved below, never guessed. In this range fixed notation is
+// never longer than scientific, so the text matches std::to_chars' format.
 bool appendShortFixed(std::string& out, double d) {
   double a = std::fabs(d);
   if (!(a >= 1e-3 && a < 1e15)) return false;
-  int kmax = 0;
+  // kmax: the largest k <= 22 with a * 10^k < 2^53 (the predicate is monotone
+  // in k). Start near it from the binary exponent, then settle exactly.
+  uint64_t bits;
+  std::memcpy(&bits, &a, 8);
+  int e2 = static_cast<int>((bits >> 52) & 0x7FF) - 1022;  // a in [2^(e2-1), 2^e2), normal here
+  // 10^k0 <= 2^(53-e2) makes a * 10^k0 < 2^53, and k0 + 2 is always too big.
+  int kmax = static_cast<int>((53 - e2) * 0.30102999566398120);
+  kmax = kmax < 0 ? 0 : (kmax > 22 ? 22 : kmax);
   while (kmax < 22 && a * kPow10[kmax + 1] < kTwo53) ++kmax;
-  auto roundTrips = [d](int k, int64_t& n) {
-    n = std::llround(d * kPow10[k]);
+  while (kmax > 0 && !(a * kPow10[kmax] < kTwo53)) --kmax;
+  if (kmax < 1) return false;
+  auto roundTrips = [d](int k, int64_t& n) {  // Clinger: exact when |n| < 2^53
+    n = roundHalfAway(d * kPow10[k]);
     return static_cast<double>(n) / kPow10[k] == d;
   };
-  int64_t n = 0;
-  if (kmax < 1 || !roundTrips(kmax, n)) return false;
-  int lo = 1, hi = kmax;
-  int64_t best = n;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    int64_t m;
-    if (roundTrips(mid, m)) {
-      hi = mid;
-      best = m;
-    } else {
-      lo = mid + 1;
+  // Fast path, one division. With K the largest k such that a * 10^k < 2^50,
+  // let j <= K be the fewest decimals that round-trip, g = round(d * 10^j).
+  // Then d * 10^K = g * 10^(K-j) * (1 + e), |e| <= 2^-52, an error below 1/2
+  // at that magnitude, so N = round(d * 10^K) is exactly g * 10^(K-j), and g
+  // has no trailing zero (else j-1 would round-trip). So j = K - (trailing
+  // zeros of N): if k = K - tz round-trips it is the answer; if not, no
+  // k <= K does and the general search below decides.
+  int kfast = kmax;
+  while (kfast > 0 && !(a * kPow10[kfast] < kTwo50)) --kfast;
+  if (kfast >= 1) {
+    int64_t nf = roundHalfAway(d * kPow10[kfast]);
+    uint64_t m = nf < 0 ? static_cast<uint64_t>(-nf) : static_cast<uint64_t>(nf);
+    int tz = 0;  // trailing decimal zeros, in 8/4/2/1 steps (constant divisors)
+    if (m % 100000000 == 0) { m /= 100000000; tz += 8; }
+    if (m % 10000 == 0) { m /= 10000; tz += 4; }
+    if (m % 100 == 0) { m /= 100; tz += 2; }
+    if (m % 10 == 0) { m /= 10; tz += 1; }
+    int64_t g = 0;
+    if (tz < kfast) {
+      if (roundTrips(kfast - tz, g)) {
+        if ((g < 0 ? static_cast<uint64_t>(-g) : static_cast<uint64_t>(g)) == m) {
+          char digits[32];
+          size_t len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, m).ptr - digits);
+          appendFixed(out, d < 0, digits, len, static_cast<size_t>(kfast - tz));
+          return true;
+        }
+      } else if (kmax == kfast + 1) {
+        // Proved above: no k <= kfast round-trips, so k = kmax is the only
+        // fixed form left with |n| < 2^53; Clinger decides it exactly. Near
+        // 2^53 two integers can read back as d: to_chars takes the one
+        // nearest d * 10^k, so n must be within 1/2 of it (fma: one rounding
+        // of a tiny difference).
+        int64_t n = 0;
+        if (roundTrips(kmax, n) && std::fabs(std::fma(d, kPow10[kmax], -static_cast<double>(n))) < 0.4999) {
+          uint64_t mag = n < 0 ? static_cast<uint64_t>(-n) : static_cast<uint64_t>(n);
+          char digits[32];
+          size_t len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, mag).ptr - digits);
+          appendFixed(out, d < 0, digits, len, static_cast<size_t>(kmax));
+          return true;
+        }
+      }
     }
   }
-  if (hi != kmax || best != n) roundTrips(hi, best);
-  uint64_t mag = best < 0 ? static_cast<uint64_t>(-best) : static_cast<uint64_t>(best);
-  char digits[32];
-  auto r = std::to_chars(digits, digits + sizeof digits, mag);
-  size_t len = static_cast<size_t>(r.ptr - digits);
-  size_t k = static_cast<size_t>(hi);
-  if (best < 0) out += '-';
-  if (len <= k) {
-    out += "0.";
-    out.append(k - len, '0');
-    out.append(digits, len);
-  } else {
-    out.append(digits, len - k);
-    out += '.';
-    out.append(digits + (len - k), k);
-  }
-  return true;
+  // 16-17 significant digits (or a case the proof does not cover):
+  // std::to_chars decides, always exactly. (An exact 128-bit interval search
+  // was tried here; libstdc++'s Ryu was as fast or faster.)
+  return false;
 }
 
 void appendFloat(std::string& out, const Value& v, bool json) {
