@@ -35,7 +35,7 @@ const ROWS = Number(process.env['BENCH_CHUNK_ROWS'] ?? 1500);
 const PROCS = Number(process.env['BENCH_PROCS'] ?? 2);
 const SECRET = 'bench-fleet-secret';
 
-interface Result { target: string; chunks: number; bytes: number; seconds: number; mbps: number; chunksPerS: number; p50Ms: number; p99Ms: number; failed: number }
+interface Result { target: string; chunks: number; bytes: number; seconds: number; mbps: number; chunksPerS: number; p50Ms: number; p99Ms: number; failed: number; cpuMsPerChunk: number }
 
 /** VINs: 17 chars from the allowed alphabet, distinct per index. */
 function vinOf(i: number): string {
@@ -114,9 +114,12 @@ async function drive(target: string, url: string): Promise<Result> {
   });
   for (const p of procs) if ((await p.next()) !== 'ready') throw new Error('load process failed to start');
   const t0 = performance.now();
+  // CPU of this process (all its threads: broker, ingest, the embedded database worker) while the fleet uploads.
+  const cpu0 = process.cpuUsage();
   for (const p of procs) p.child.stdin?.write('go\n');
   const parts = (await Promise.all(procs.map((p) => p.next()))).map((l) => JSON.parse(l) as { lat: number[]; failed: number; bytes: number });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
   const lat = parts.flatMap((x) => x.lat).sort((a, b) => a - b);
   const failed = parts.reduce((n, x) => n + x.failed, 0);
@@ -124,7 +127,7 @@ async function drive(target: string, url: string): Promise<Result> {
   const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))] ?? 0;
   const chunks = VEHICLES * CHUNKS;
   const bytes = chunks * p.data.length;
-  return { target, chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: q(0.5), p99Ms: q(0.99), failed };
+  return { target, chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: q(0.5), p99Ms: q(0.99), failed, cpuMsPerChunk: (cpu.user + cpu.system) / 1000 / chunks };
 }
 
 /** A bare aedes broker that answers every chunk with an ack on the vehicle's chunk-ack topic. */
@@ -152,7 +155,7 @@ async function bareBroker(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 function print(r: Result): void {
-  process.stdout.write(`${r.target.padEnd(12)} ${r.chunks} chunks (${(r.bytes / 1e6).toFixed(1)} MB) in ${r.seconds.toFixed(2)} s: ${r.mbps.toFixed(2)} MB/s, ${r.chunksPerS.toFixed(0)} chunks/s, chunk-ack p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms${r.failed ? `, ${r.failed} refused` : ''}\n`);
+  process.stdout.write(`${r.target.padEnd(12)} ${r.chunks} chunks (${(r.bytes / 1e6).toFixed(1)} MB) in ${r.seconds.toFixed(2)} s: ${r.mbps.toFixed(2)} MB/s, ${r.chunksPerS.toFixed(0)} chunks/s, chunk-ack p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${r.cpuMsPerChunk.toFixed(2)} ms CPU/chunk in the ${r.target === 'hub' ? 'hub' : 'broker'} process${r.failed ? `, ${r.failed} refused` : ''}\n`);
 }
 
 if (process.argv[2] === 'fleet') {
@@ -182,8 +185,8 @@ await rm(dir, { recursive: true, force: true });
 const ratio = hubResult.chunksPerS / bareResult.chunksPerS;
 process.stdout.write(`${JSON.stringify({
   bench: 'ingest', vehicles: VEHICLES, chunks_per_vehicle: CHUNKS, chunk_bytes: Math.round(hubResult.bytes / hubResult.chunks),
-  hub: { mb_per_s: +hubResult.mbps.toFixed(3), chunks_per_s: +hubResult.chunksPerS.toFixed(1), p50_ack_ms: +hubResult.p50Ms.toFixed(1), p99_ack_ms: +hubResult.p99Ms.toFixed(1), refused: hubResult.failed },
-  bare_broker: { mb_per_s: +bareResult.mbps.toFixed(3), chunks_per_s: +bareResult.chunksPerS.toFixed(1), p50_ack_ms: +bareResult.p50Ms.toFixed(1), p99_ack_ms: +bareResult.p99Ms.toFixed(1) },
+  hub: { mb_per_s: +hubResult.mbps.toFixed(3), chunks_per_s: +hubResult.chunksPerS.toFixed(1), p50_ack_ms: +hubResult.p50Ms.toFixed(1), p99_ack_ms: +hubResult.p99Ms.toFixed(1), cpu_ms_per_chunk: +hubResult.cpuMsPerChunk.toFixed(3), refused: hubResult.failed },
+  bare_broker: { mb_per_s: +bareResult.mbps.toFixed(3), chunks_per_s: +bareResult.chunksPerS.toFixed(1), p50_ack_ms: +bareResult.p50Ms.toFixed(1), p99_ack_ms: +bareResult.p99Ms.toFixed(1), cpu_ms_per_chunk: +bareResult.cpuMsPerChunk.toFixed(3) },
   ratio_to_bare_broker: +ratio.toFixed(3),
 })}\n`);
 process.exit(0);

@@ -1,8 +1,10 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from '@argus/shared';
+import { hostPglite } from './pglite-host.js';
+import { startPgliteWorker } from './embedded-worker.js';
 
 /** A Postgres connection pool plus how to shut down what was started for it. */
 export interface Database {
@@ -18,49 +20,56 @@ const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 
 /**
  * Opens the database: `DATABASE_URL` when given, otherwise an embedded PGlite
- * with pgvector in `dataDir`, served to the `pg` client over pglite-socket on a
- * free loopback port. Runs pending migrations either way.
+ * with pgvector in `dataDir`, served to the `pg` client by PgliteWireServer on
+ * a free loopback port — on a worker thread (`embeddedThread: 'worker'`, the
+ * default) so Postgres work stays off the hub's event loop, or on the caller's
+ * thread (`'main'`). Runs pending migrations either way.
  */
-export async function openDatabase(opts: { url?: string; dataDir: string; log: Logger }): Promise<Database> {
+export async function openDatabase(opts: { url?: string; dataDir: string; log: Logger; embeddedThread?: 'worker' | 'main' }): Promise<Database> {
   let db: Database;
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    const pool = guardPool(new pg.Pool({ connectionString: opts.url, max: 10 }), opts.log);
     db = { pool, kind: 'postgres', url: opts.url, close: () => pool.end() };
   } else {
-    db = await openEmbedded(opts.dataDir, opts.log);
+    db = await openEmbedded(opts.dataDir, opts.log, opts.embeddedThread ?? 'worker');
   }
   await migrate(db.pool, opts.log);
   return db;
 }
 
-async function openEmbedded(dataDir: string, log: Logger): Promise<Database> {
-  const [{ PGlite }, { vector }, { PGLiteSocketServer }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite-pgvector'),
-    import('@electric-sql/pglite-socket'),
-  ]);
+async function openEmbedded(dataDir: string, log: Logger, thread: 'worker' | 'main'): Promise<Database> {
   const dir = path.join(dataDir, 'pg');
-  await mkdir(dir, { recursive: true });
   const t0 = Date.now();
-  const lite = await PGlite.create({ dataDir: dir, extensions: { vector } });
-  const server = new PGLiteSocketServer({ db: lite, port: 0, host: '127.0.0.1', maxConnections: 16 });
-  await server.start();
-  const conn = server.getServerConn();
-  const url = `postgres://postgres@${conn}/postgres`;
-  log.info('embedded database ready', { dir, url, ms: Date.now() - t0 });
+  const host = thread === 'worker' ? await startPgliteWorker(dir, log) : await hostPglite(dir, log);
+  const url = `postgres://postgres@${host.conn}/postgres`;
+  log.info('embedded database ready', { dir, url, thread, ms: Date.now() - t0 });
   // PGlite runs one query at a time; a small pool keeps the queue short.
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  pool.on('error', (err) => log.warn('database pool error', { err: err.message }));
+  const pool = guardPool(new pg.Pool({ connectionString: url, max: 4 }), log);
   return {
     pool,
     kind: 'embedded',
     url,
     async close() {
       await pool.end();
-      await server.stop();
-      await lite.close();
+      await host.close();
     },
   };
+}
+
+/**
+ * Makes the pool's clients unable to crash the process: `pg` emits 'error' on a
+ * client for a lost connection or an ErrorResponse that arrives with no query
+ * waiting for it, and pg-pool listens only while a client is idle — a
+ * checked-out client without a listener would throw from the event emitter.
+ * Every client gets a listener for its whole life; the error is logged, and
+ * the client (no longer queryable) is discarded by the pool on release.
+ */
+export function guardPool(pool: pg.Pool, log: Logger): pg.Pool {
+  pool.on('error', (err) => log.warn('database pool error (idle client)', { err: err.message }));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn('database client error', { err: err.message }));
+  });
+  return pool;
 }
 
 /** Applies `migrations/NNNN_*.sql` not yet recorded in `schema_migrations`, in order. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PacketSizeScanner, PacketTooLargeError } from './packet-size-guard.js';
+import { Duplex } from 'node:stream';
+import { guardPacketSize, PacketSizeScanner, PacketTooLargeError } from './packet-size-guard.js';
 
 /** An MQTT packet: type byte, Remaining Length (MQTT 3.1.1 §2.2.3), body. */
 function packet(bodyLen: number): Buffer {
@@ -47,5 +48,31 @@ describe('PacketSizeScanner', () => {
 
   it('refuses a Remaining Length of more than four bytes', () => {
     expect(() => new PacketSizeScanner(1e9).push(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]))).toThrow(/more than 4 bytes/);
+  });
+});
+
+describe('guardPacketSize', () => {
+  it('hands corked writes to the connection as one write (one syscall per MQTT packet)', async () => {
+    const writes: Buffer[] = [];
+    const conn = new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, cb) {
+        writes.push(chunk);
+        cb();
+      },
+    });
+    const d = guardPacketSize(conn, 1024, () => undefined);
+    d.on('error', () => undefined); // destroy() below aborts the composed stream
+    d.cork();
+    d.write(Buffer.from([0x30]));
+    d.write(Buffer.from([3, 0, 1]));
+    d.write(Buffer.from('t'));
+    d.uncork();
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual([Buffer.from([0x30, 3, 0, 1, 0x74])]);
+    d.write(Buffer.from('single'));
+    await new Promise((r) => setImmediate(r));
+    expect(writes[1]).toEqual(Buffer.from('single'));
+    d.destroy();
   });
 });

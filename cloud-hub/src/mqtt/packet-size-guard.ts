@@ -70,6 +70,11 @@ export function guardPacketSize(conn: Duplex, limit: number, onTooLarge: (err: E
   conn.pipe(check);
   conn.on('error', (err) => check.destroy(err));
   const d = Duplex.from({ readable: check, writable: conn });
+  // mqtt-packet corks the stream and writes each packet in several pieces; the
+  // composed Duplex has no _writev, so on uncork every piece became its own
+  // write to the socket (one syscall each — the hub's top cost under load).
+  // Hand the corked pieces over as one write, through the same write path.
+  d._writev = (chunks, cb) => d._write(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk as Buffer)), 'buffer' as BufferEncoding, cb);
   d.on('close', () => conn.destroy());
   return d;
 }

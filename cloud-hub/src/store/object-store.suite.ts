@@ -44,6 +44,16 @@ export function objectStoreSuite(name: string, make: () => Promise<ObjectStore>)
       expect(await s.list(`batches/${randomUUID()}/`)).toEqual([]);
     });
 
+    it('stores every one of many concurrent puts (group flush) and leaves no temp objects', async () => {
+      const s = await make();
+      const base = `c/${randomUUID()}`;
+      const keys = Array.from({ length: 60 }, (_, i) => `${base}/${i % 7}/o${i}.bin`);
+      await Promise.all(keys.map((k, i) => s.put(k, Buffer.from(`object ${i}`))));
+      const back = await Promise.all(keys.map((k) => s.get(k)));
+      expect(back.map((b) => b.toString())).toEqual(keys.map((_, i) => `object ${i}`));
+      expect(await s.list(`${base}/`)).toEqual([...keys].sort());
+    });
+
     it('refuses keys that could escape the store', async () => {
       const s = await make();
       for (const k of ['../x', 'a/../../x', '/abs', 'a//b', 'a/./b', 'sp ace']) {

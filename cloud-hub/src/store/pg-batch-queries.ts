@@ -12,10 +12,9 @@ export const SQL = {
       chunks_expected = EXCLUDED.chunks_expected, state = 'uploading', updated_at = now()
     WHERE batches.manifest IS NULL AND batches.vin = EXCLUDED.vin AND batches.state IN ('pending', 'uploading')
     RETURNING batch_id`,
-  ensureBatch: `INSERT INTO batches (batch_id, vin, state) VALUES ($1, $2, 'pending') ON CONFLICT (batch_id) DO NOTHING`,
   insertChunk: `INSERT INTO chunks (batch_id, file_id, chunk_index, topic, sha256, byte_length, raw_length, rows, object_key)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-  countChunks: `UPDATE batches SET chunks_stored = (SELECT count(*) FROM chunks WHERE batch_id = $1), updated_at = now() WHERE batch_id = $1`,
+  // Ingest writes the ledger in groups (pg-chunk-ledger.ts: multi-row insert, incremental chunks_stored); insertChunk is the one-row form.
   getChunk: `SELECT batch_id::text, file_id, chunk_index, topic, sha256, byte_length, raw_length, rows, object_key
     FROM chunks WHERE batch_id = $1 AND file_id = $2 AND chunk_index = $3`,
   listChunks: `SELECT batch_id::text, file_id, chunk_index, topic, sha256, byte_length, raw_length, rows, object_key
@@ -24,6 +23,10 @@ export const SQL = {
   transition: `UPDATE batches SET state = $3, updated_at = now() WHERE batch_id = $1 AND state = ANY($2::text[])`,
   fail: `UPDATE batches SET state = 'failed', reason = $2, updated_at = now() WHERE batch_id = $1`,
   getBatch: `SELECT ${BATCH_COLUMNS} FROM batches WHERE batch_id = $1`,
+  // Grouped lookups (GroupedCall): many ids in one round trip.
+  getBatches: `SELECT ${BATCH_COLUMNS} FROM batches WHERE batch_id = ANY($1::uuid[])`,
+  getChunks: `SELECT c.batch_id::text, c.file_id, c.chunk_index, c.topic, c.sha256, c.byte_length, c.raw_length, c.rows, c.object_key
+    FROM chunks c JOIN unnest($1::uuid[], $2::text[], $3::int[]) AS t(b, f, i) ON c.batch_id = t.b AND c.file_id = t.f AND c.chunk_index = t.i`,
   listBatches: `SELECT ${BATCH_COLUMNS} FROM batches WHERE ($1::text IS NULL OR vin = $1) ORDER BY created_at DESC LIMIT $2`,
   insertEvent: `INSERT INTO batch_events (batch_id, state, detail) VALUES ($1, $2, $3::jsonb)`,
   listInFlight: `SELECT batch_id::text, state FROM batches WHERE state IN ('uploaded', 'gathering', 'gathered', 'diagnosing') ORDER BY updated_at LIMIT $1`,

@@ -3,13 +3,30 @@ import { manifestChunkCount, type BatchManifest, type BatchState, type ChunkEnve
 import type { BatchRecord, BatchStore, ChunkRecord, RecordChunkResult } from './batch-store.js';
 import { SQL } from './pg-batch-queries.js';
 import { PgBarrier } from '../barrier/pg-barrier.js';
+import { PgChunkLedger } from './pg-chunk-ledger.js';
+import { GroupedCall } from '../db/grouped-call.js';
+import { queryPrepared } from '../db/prepared-query.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** BatchStore on Postgres (or embedded PGlite). The barrier is PgBarrier's one conditional UPDATE. */
 export class PgBatchStore implements BatchStore {
   private readonly barrier: PgBarrier;
+  private readonly ledger: PgChunkLedger;
+  private readonly getGrouped = new GroupedCall<string, BatchRecord | null>(async (ids) => {
+    const rows = (await queryPrepared<BatchRecord>(this.pool, 'argus_get_batches', SQL.getBatches, [ids])).rows;
+    const byId = new Map(rows.map((r) => [r.batch_id, r]));
+    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+  });
+  private readonly getChunkGrouped = new GroupedCall<[string, string, number], ChunkRecord | null>(async (keys) => {
+    const rows = (await queryPrepared<ChunkRecord>(this.pool, 'argus_get_chunks', SQL.getChunks, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])])).rows;
+    const byKey = new Map(rows.map((r) => [`${r.batch_id}/${r.file_id}/${r.chunk_index}`, r]));
+    return keys.map(([b, f, i]) => byKey.get(`${b.toLowerCase()}/${f}/${i}`) ?? null);
+  });
 
   constructor(private readonly pool: pg.Pool) {
     this.barrier = new PgBarrier(pool);
+    this.ledger = new PgChunkLedger(pool);
   }
 
   async putManifest(m: BatchManifest): Promise<{ outcome: 'stored' | 'duplicate' | 'conflict' }> {
@@ -25,19 +42,14 @@ export class PgBatchStore implements BatchStore {
     return { outcome: 'conflict' };
   }
 
-  async recordChunk(vin: string, e: ChunkEnvelope, objectKey: string): Promise<RecordChunkResult> {
-    await this.pool.query(SQL.ensureBatch, [e.batch_id, vin]);
-    const r = await this.pool.query(SQL.insertChunk, [e.batch_id, e.file_id, e.chunk_index, e.topic, e.sha256, e.byte_length, e.raw_length, e.rows, objectKey]);
-    if (r.rowCount === 1) {
-      await this.pool.query(SQL.countChunks, [e.batch_id]);
-      return { outcome: 'stored' };
-    }
-    const existing = await this.getChunk(e.batch_id, e.file_id, e.chunk_index);
-    if (existing && existing.sha256 !== e.sha256) return { outcome: 'conflict', existingSha256: existing.sha256 };
-    return { outcome: 'duplicate' };
+  /** Grouped: concurrent calls share one multi-row insert (PgChunkLedger). */
+  recordChunk(vin: string, e: ChunkEnvelope, objectKey: string): Promise<RecordChunkResult> {
+    return this.ledger.record(vin, e, objectKey);
   }
 
+  /** Grouped with concurrent lookups when `batchId` is a UUID (a malformed id must not fail its group). */
   async getChunk(batchId: string, fileId: string, index: number): Promise<ChunkRecord | null> {
+    if (UUID.test(batchId) && Number.isSafeInteger(index) && Math.abs(index) < 2 ** 31) return this.getChunkGrouped.call([batchId, fileId, index]);
     const r = await this.pool.query<ChunkRecord>(SQL.getChunk, [batchId, fileId, index]);
     return r.rows[0] ?? null;
   }
@@ -58,7 +70,9 @@ export class PgBatchStore implements BatchStore {
     await this.event(batchId, 'failed', { reason });
   }
 
+  /** Grouped with concurrent lookups when `batchId` is a UUID (a malformed id must not fail its group). */
   async get(batchId: string): Promise<BatchRecord | null> {
+    if (UUID.test(batchId)) return this.getGrouped.call(batchId);
     const r = await this.pool.query<BatchRecord>(SQL.getBatch, [batchId]);
     return r.rows[0] ?? null;
   }
