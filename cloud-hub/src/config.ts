@@ -13,7 +13,7 @@ export const HubConfig = z.object({
   httpPort: z.coerce.number().int().min(0).max(65535).default(8080),
   mqttHost: z.string().default('127.0.0.1'),
   mqttPort: z.coerce.number().int().min(0).max(65535).default(1883),
-  /** Postgres URL; unset = embedded PGlite (with pgvector) served over pglite-socket. */
+  /** Postgres URL; unset = embedded PGlite (with pgvector) served by the embedded wire server (ADR 0012). */
   databaseUrl: z.string().url().optional(),
   /** S3/MinIO endpoint URL (e.g. http://127.0.0.1:9000); unset = filesystem object store. */
   s3Endpoint: z.string().url().optional(),

@@ -86,7 +86,7 @@ describe(`barrier fleet check: ${BATCHES * CHUNKS} chunk events × ${COPIES}, ${
     expectEachFiredOnce(r.batches, r.fired);
   });
 
-  it('PgBarrier (PGlite served over pglite-socket to both processes): every batch fires exactly once', async () => {
+  it('PgBarrier (PGlite served by the embedded wire server to both processes): every batch fires exactly once', async () => {
     const r = await runFleet('pg', db.url, dir, 2);
     console.log(`pg fleet: ${r.ms} ms`);
     expectEachFiredOnce(r.batches, r.fired);

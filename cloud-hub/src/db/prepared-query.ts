@@ -7,7 +7,7 @@ const names = new WeakMap<pg.PoolClient, Map<string, string>>();
  * Runs `text` as a named prepared statement on one of the pool's connections,
  * for hot statements whose planning costs more than their execution (the
  * barrier). The name is unique per connection: the embedded database serves
- * every pglite-socket connection from ONE backend session, where a shared name
+ * every connection from ONE backend session, where a shared name
  * would collide ("prepared statement already exists"); on a real Postgres each
  * connection simply keeps its own copy.
  *
