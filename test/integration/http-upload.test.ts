@@ -104,4 +104,36 @@ describe('HTTP chunk upload streams: checked while it arrives, never buffered be
     expect(written).toBeLessThan(64 * 1024 * 1024);
     expect(await t.hub.objects.list(`batches/${b.batchId}/`)).toEqual([]);
   });
+  it('refuses a manifest that lies about its chunk count, and chunks that contradict the manifest (409); nothing half-stored', async () => {
+    const putManifest = (m: unknown, batchId: string) => fetch(`${t.hub.httpUrl}${apiPath(API.manifest, { batchId })}`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(m) });
+    // Manifest first, then a chunk that claims more chunks than the manifest lists.
+    const a = tinyBatch(vin);
+    expect((await putManifest(a.manifest, a.batchId)).status).toBeLessThan(300);
+    const beyond = await put({ ...a.envelope, chunk_index: 1, chunk_count: 2 }, a.data);
+    expect(beyond.status).toBe(409);
+    expect(await beyond.json()).toMatchObject({ code: 'MANIFEST_MISMATCH' });
+    const foreignFile = await put({ ...a.envelope, file_id: 't007' }, a.data);
+    expect(foreignFile.status).toBe(409);
+    expect(await t.hub.objects.list(`batches/${a.batchId}/files/`)).toEqual([]);
+    expect((await t.hub.batches.get(a.batchId))?.state).toBe('uploading');
+    // The honest chunk still completes the batch.
+    expect((await put(a.envelope, a.data)).status).toBe(201);
+    expect((await t.hub.batches.get(a.batchId))?.chunks_stored).toBe(1);
+
+    // Chunks first (two of them), then a manifest that says the file has one chunk.
+    const b = tinyBatch(vin);
+    const second = { ...b.envelope, chunk_index: 1, chunk_count: 2 };
+    expect((await put({ ...b.envelope, chunk_count: 2 }, b.data)).status).toBe(201);
+    expect((await put(second, b.data)).status).toBe(201);
+    const lie = await putManifest(b.manifest, b.batchId);
+    expect(lie.status).toBe(409);
+    const body = (await lie.json()) as { code: string; message: string };
+    expect(body.code).toBe('MANIFEST_MISMATCH');
+    expect(body.message).toMatch(/t000\/1 is stored but the manifest gives file t000 only 1 chunks/);
+    const after = await t.hub.batches.get(b.batchId);
+    expect(after?.manifest).toBeNull();
+    expect(after?.state).toBe('pending');
+    expect(await t.hub.objects.list(`batches/${b.batchId}/manifest`)).toEqual([]);
+    expect(await t.hub.metrics.render()).toMatch(/argus_ingest_rejections_total\{transport="http",code="MANIFEST_MISMATCH"\} 3/);
+  });
 });

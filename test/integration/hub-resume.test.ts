@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { API, apiPath, vehicleToken } from '@argus/shared';
 import { loadHubConfig, startHub, type Hub } from '@argus/cloud-hub';
-import { testLogger } from '../support/test-hub.js';
+import { startTestHub, testLogger } from '../support/test-hub.js';
 import { tinyBatch } from '../support/tiny-batch.js';
 
 const VIN = 'LJ8E3C1M5PB000888';
@@ -58,4 +58,36 @@ describe('embedded hub restart', () => {
     expect((await states(d.batchId)).slice(-2)).toEqual(['diagnosing', 'diagnosed']);
     expect(await second.batches.inFlight()).toEqual([]);
   }, 180_000);
+});
+
+// A stage that fails is retried with backoff; each retry is counted on the
+// batch, and the last failure leaves it `failed` with the reason.
+describe('stage retries', () => {
+  it('counts gather retries on the batch and fails it with the reason after the last attempt', async () => {
+    const t = await startTestHub();
+    try {
+      const auth = { 'x-argus-vin': VIN, authorization: `Bearer ${vehicleToken(t.cfg.vehicleSecret, VIN)}` };
+      const a = tinyBatch(VIN);
+      const b = tinyBatch(VIN, 10, a.batchId);
+      const second = { ...b.envelope, file_id: 't001' };
+      const manifest = { ...a.manifest, files: [...a.manifest.files, { ...b.manifest.files[0]!, file_id: 't001' }] };
+      const put = (e: typeof a.envelope, data: Buffer) => fetch(`${t.hub.httpUrl}${apiPath(API.chunk, { batchId: e.batch_id, fileId: e.file_id, index: e.chunk_index })}`, {
+        method: 'PUT', headers: { ...auth, 'x-argus-envelope': JSON.stringify(e) }, body: data,
+      });
+      await fetch(`${t.hub.httpUrl}${apiPath(API.manifest, { batchId: a.batchId })}`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(manifest) });
+      expect((await put(a.envelope, a.data)).status).toBe(201);
+      // The first chunk's object vanishes from the store (an outage of the store, say): gather cannot read it.
+      const [lost] = await t.hub.batches.chunks(a.batchId);
+      await t.hub.objects.delete(lost!.object_key);
+      expect((await put(second, b.data)).status).toBe(201);
+      await until('failed', async () => (await t.hub.batches.get(a.batchId))?.state === 'failed', 30_000);
+      const rec = await t.hub.batches.get(a.batchId);
+      expect(rec?.retries).toBe(2);
+      expect(rec?.reason).toMatch(/t000/);
+      const events = await t.hub.batches.events(a.batchId);
+      expect(events.filter((e) => e.state === 'retry').map((e) => e.detail)).toEqual([{ stage: 'gather', attempt: 2 }, { stage: 'gather', attempt: 3 }]);
+    } finally {
+      await t.stop();
+    }
+  }, 60_000);
 });

@@ -13,7 +13,7 @@ export interface TinyBatch {
 }
 
 /** Builds a tiny but complete batch of `rows` CSV rows on topic /compute/stats for `vin`. */
-export function tinyBatch(vin: string, rows = 20, batchId = randomUUID()): TinyBatch {
+export function tinyBatch(vin: string, rows = 20, batchId: string = randomUUID()): TinyBatch {
   const lines = ['log_time_ns,publish_time_ns,sequence,cpu_temp_c'];
   for (let i = 0; i < rows; i++) lines.push(`${1e9 + i * 1e8},${1e9 + i * 1e8},${i},${50 + (i % 5)}`);
   const raw = Buffer.from(`${lines.join('\n')}\n`);

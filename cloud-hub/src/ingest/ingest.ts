@@ -6,6 +6,7 @@ import { objectKeys, type ObjectStore } from '../store/object-store.js';
 import { IngestError } from './ingest-error.js';
 import { gzipInflatedLength, InflateError } from './inflated-length.js';
 import { verifyDecoded } from '../content/verify-content.js';
+import { chunkVsManifest, manifestVsLedger } from './manifest-consistency.js';
 
 /** What ingest needs from the rest of the hub. */
 export interface IngestDeps {
@@ -42,6 +43,8 @@ export class Ingest {
     // Both lookups at once (read-only; each joins a grouped statement in PgBatchStore).
     const [batch, existing] = await Promise.all([this.d.batches.get(e.batch_id), this.d.batches.getChunk(e.batch_id, e.file_id, e.chunk_index)]);
     if (batch && batch.vin !== vin) throw new IngestError('FOREIGN_BATCH', `vehicle ${vin} chunk ${id}: batch belongs to another vehicle`);
+    const misfit = batch?.manifest ? chunkVsManifest(batch.manifest, e) : null;
+    if (misfit) throw new IngestError('MANIFEST_MISMATCH', `vehicle ${vin} chunk ${id}: ${misfit}`);
     if (existing) {
       if (existing.sha256 !== e.sha256) throw new IngestError('CHUNK_CONFLICT', `vehicle ${vin} chunk ${id}: already stored with a different sha256`);
       await this.runBarrier(e.batch_id, await this.d.barrier.record(event(e)), batch?.state);
@@ -62,6 +65,12 @@ export class Ingest {
     if (m.vehicle.vin !== vin) throw new IngestError('FORBIDDEN', `vehicle ${vin} sent a manifest for vehicle ${m.vehicle.vin} (batch ${m.batch_id})`);
     const batch = await this.d.batches.get(m.batch_id);
     if (batch && batch.vin !== vin) throw new IngestError('FOREIGN_BATCH', `vehicle ${vin}: batch ${m.batch_id} belongs to another vehicle`);
+    // Chunks may come before their manifest: a manifest that contradicts them is refused
+    // (a chunk racing this check is still held to the manifest by the barrier's count).
+    if (batch && !batch.manifest && batch.chunks_stored > 0) {
+      const lie = manifestVsLedger(m, await this.d.batches.chunks(m.batch_id));
+      if (lie) throw new IngestError('MANIFEST_MISMATCH', `vehicle ${vin}: manifest of batch ${m.batch_id} contradicts its stored chunks: ${lie}`);
+    }
     const r = await this.d.batches.putManifest(m);
     if (r.outcome === 'conflict') throw new IngestError('MANIFEST_CONFLICT', `vehicle ${vin}: batch ${m.batch_id} already has a different manifest`);
     if (r.outcome === 'stored') {

@@ -1,6 +1,6 @@
 import type { BatchStatusEvent, DiagnosisReport, Logger } from '@argus/shared';
 import { DriveFeatures } from '../gather/features.js';
-import type { JobQueue } from '../queue/job-queue.js';
+import type { JobData, JobQueue, Stage } from '../queue/job-queue.js';
 import { UnrecoverableError } from '../queue/job-queue.js';
 import type { BatchStore } from '../store/batch-store.js';
 import type { KnowledgeStore } from '../store/knowledge-store.js';
@@ -27,8 +27,13 @@ export class Pipeline {
       await this.d.batches.fail(data.batchId, err.message);
       await this.notify(data.batchId);
     };
-    this.d.queue.process('gather', (j) => this.gather(j.batchId), { concurrency: 1, onFailed });
-    this.d.queue.process('diagnose', (j) => this.diagnose(j.batchId), { concurrency: 2, onFailed });
+    // A job's second and later attempts count as retries of the batch (batches.retries, a `retry` event).
+    const counted = (stage: Stage, run: (batchId: string) => Promise<void>) => async (j: JobData, attempt: number) => {
+      if (attempt > 1) await this.d.batches.noteRetry(j.batchId, stage, attempt);
+      await run(j.batchId);
+    };
+    this.d.queue.process('gather', counted('gather', (id) => this.gather(id)), { concurrency: 1, onFailed });
+    this.d.queue.process('diagnose', counted('diagnose', (id) => this.diagnose(id)), { concurrency: 2, onFailed });
   }
 
   /** The barrier fired for a batch: start its analysis. */

@@ -54,6 +54,8 @@ export interface BatchStore {
   tryCompleteUpload(batchId: string): Promise<boolean>;
   /** Moves a batch from one of `from` to `to`; false when it was not in `from`. Records an event. */
   transition(batchId: string, from: readonly BatchState[], to: BatchState, detail?: Record<string, unknown>): Promise<boolean>;
+  /** Counts a retry of a stage on the batch (`retries` + 1) and records a `retry` event with the stage and attempt. */
+  noteRetry(batchId: string, stage: string, attempt: number): Promise<void>;
   /** Marks a batch failed with a reason, from any state. */
   fail(batchId: string, reason: string): Promise<void>;
   get(batchId: string): Promise<BatchRecord | null>;

@@ -21,6 +21,7 @@ export const SQL = {
     FROM chunks WHERE batch_id = $1 ORDER BY file_id, chunk_index`,
   // The barrier's statement lives in barrier/pg-barrier-queries.ts (PgBarrier).
   transition: `UPDATE batches SET state = $3, updated_at = now() WHERE batch_id = $1 AND state = ANY($2::text[])`,
+  noteRetry: `UPDATE batches SET retries = retries + 1, updated_at = now() WHERE batch_id = $1`,
   fail: `UPDATE batches SET state = 'failed', reason = $2, updated_at = now() WHERE batch_id = $1`,
   getBatch: `SELECT ${BATCH_COLUMNS} FROM batches WHERE batch_id = $1`,
   // Grouped lookups (GroupedCall): many ids in one round trip.

@@ -104,4 +104,17 @@ describe('PgBatchStore barrier', () => {
     expect((await store.get(b))?.reason).toBe('boom');
     expect((await store.events(b)).map((e) => e.state)).toEqual(['uploading', 'uploaded', 'gathering', 'failed']);
   });
+
+  it('counts retries per batch with a retry event naming the stage and attempt; the state does not move', async () => {
+    const b = randomUUID();
+    await store.putManifest(manifest(b, [{ id: 'a', n: 1 }]));
+    await store.noteRetry(b, 'gather', 2);
+    await store.noteRetry(b, 'gather', 3);
+    const rec = await store.get(b);
+    expect(rec?.retries).toBe(2);
+    expect(rec?.state).toBe('uploading');
+    const retries = (await store.events(b)).filter((e) => e.state === 'retry');
+    expect(retries.map((e) => e.detail)).toEqual([{ stage: 'gather', attempt: 2 }, { stage: 'gather', attempt: 3 }]);
+    await store.noteRetry(randomUUID(), 'gather', 2); // unknown batch: no event, no error
+  });
 });

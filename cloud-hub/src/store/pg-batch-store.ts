@@ -65,6 +65,11 @@ export class PgBatchStore implements BatchStore {
     return true;
   }
 
+  async noteRetry(batchId: string, stage: string, attempt: number): Promise<void> {
+    const r = await this.pool.query(SQL.noteRetry, [batchId]);
+    if (r.rowCount === 1) await this.event(batchId, 'retry', { stage, attempt });
+  }
+
   async fail(batchId: string, reason: string): Promise<void> {
     await this.pool.query(SQL.fail, [batchId, reason]);
     await this.event(batchId, 'failed', { reason });
