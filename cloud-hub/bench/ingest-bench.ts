@@ -3,7 +3,7 @@
  *
  * N simulated vehicles (mqtt.js clients, MQTT 3.1.1, QoS 1, in BENCH_PROCS load
  * processes apart from the one under test)
- * each upload K gzip CSV chunks, one at a time (the next after the previous
+ * each upload K compressed CSV chunks, one at a time (the next after the previous
  * one's acknowledgement), all vehicles at once, on loopback:
  *   1. to a hub (embedded default: aedes + ingest + PGlite + filesystem store),
  *      latency = publish → application `chunk-ack` (the chunk is stored);
@@ -12,7 +12,11 @@
  * Prints payload MB/s, chunks/s and p50/p99 chunk-ack latency for both; the
  * last line is JSON with `ratio_to_bare_broker` (hub chunks/s ÷ bare chunks/s).
  *
- * Settings (env): BENCH_VEHICLES (500), BENCH_CHUNKS (4 per vehicle), BENCH_CHUNK_ROWS (1500 CSV rows),
+ * The chunks are what the edge agent sends by default: about 1 MiB of CSV
+ * (its `chunkBytes`) compressed with zstd level 1 (its `compression`).
+ *
+ * Settings (env): BENCH_VEHICLES (500), BENCH_CHUNKS (4 per vehicle), BENCH_CHUNK_ROWS (15000 CSV rows ≈ 1 MiB),
+ * BENCH_ENCODING (zstd | gzip, default zstd),
  * BENCH_PROCS (2 load processes).
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -24,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { compress as zstdCompress } from 'zstd-napi';
 import { Aedes, type PublishPacket } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createLogger, encodeChunkFrame, parseVehicleTopic, vehicleToken, vehicleTopic, type ChunkEnvelope } from '@argus/shared';
@@ -31,7 +36,8 @@ import { loadHubConfig, startHub } from '../src/index.js';
 
 const VEHICLES = Number(process.env['BENCH_VEHICLES'] ?? 500);
 const CHUNKS = Number(process.env['BENCH_CHUNKS'] ?? 4);
-const ROWS = Number(process.env['BENCH_CHUNK_ROWS'] ?? 1500);
+const ROWS = Number(process.env['BENCH_CHUNK_ROWS'] ?? 15000);
+const ENCODING = process.env['BENCH_ENCODING'] === 'gzip' ? 'gzip' : 'zstd';
 const PROCS = Number(process.env['BENCH_PROCS'] ?? 2);
 const SECRET = 'bench-fleet-secret';
 
@@ -46,7 +52,7 @@ function chunkPayload(): { raw: Buffer; data: Buffer; sha: string } {
   const lines = ['log_time_ns,publish_time_ns,sequence,cpu_temp_c,gpu_temp_c,load'];
   for (let i = 0; i < ROWS; i++) lines.push(`${1e18 + i * 1e7},${1e18 + i * 1e7},${i},${(55 + Math.sin(i / 40) * 8).toFixed(2)},${(60 + Math.cos(i / 33) * 6).toFixed(2)},${((i * 7919) % 100) / 100}`);
   const raw = Buffer.from(`${lines.join('\n')}\n`);
-  const data = gzipSync(raw);
+  const data = ENCODING === 'gzip' ? gzipSync(raw) : zstdCompress(raw, { compressionLevel: 1 });
   return { raw, data, sha: createHash('sha256').update(data).digest('hex') };
 }
 
@@ -85,7 +91,7 @@ async function fleet(url: string, from: number, to: number): Promise<void> {
     for (let k = 0; k < CHUNKS; k++) {
       const e: ChunkEnvelope = {
         v: 1, batch_id: batchId, file_id: 't000', topic: '/compute/stats', chunk_index: k, chunk_count: CHUNKS, sha256: p.sha,
-        content_encoding: 'gzip', byte_length: p.data.length, raw_length: p.raw.length, rows: ROWS,
+        content_encoding: ENCODING, byte_length: p.data.length, raw_length: p.raw.length, rows: ROWS,
       };
       const s = performance.now();
       const acked = new Promise<boolean>((r) => waiting.set(k, r));
@@ -164,7 +170,7 @@ if (process.argv[2] === 'fleet') {
 }
 const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-bench-'));
 const log = createLogger('silent', {}, () => {});
-process.stdout.write(`bench:ingest — ${VEHICLES} vehicles × ${CHUNKS} chunks of ${ROWS} CSV rows (gzip), QoS 1, loopback, ${PROCS} load processes, ${os.cpus().length} CPUs\n`);
+process.stdout.write(`bench:ingest — ${VEHICLES} vehicles × ${CHUNKS} chunks of ${ROWS} CSV rows (${ENCODING}), QoS 1, loopback, ${PROCS} load processes, ${os.cpus().length} CPUs\n`);
 const hub = await startHub(loadHubConfig({}, { dataDir: path.join(dir, 'hub'), httpPort: 0, mqttPort: 0, vehicleSecret: SECRET, logLevel: 'silent' }), log);
 let hubResult: Result;
 try {
@@ -184,7 +190,7 @@ print(bareResult);
 await rm(dir, { recursive: true, force: true });
 const ratio = hubResult.chunksPerS / bareResult.chunksPerS;
 process.stdout.write(`${JSON.stringify({
-  bench: 'ingest', vehicles: VEHICLES, chunks_per_vehicle: CHUNKS, chunk_bytes: Math.round(hubResult.bytes / hubResult.chunks),
+  bench: 'ingest', vehicles: VEHICLES, chunks_per_vehicle: CHUNKS, encoding: ENCODING, chunk_raw_bytes: chunkPayload().raw.length, chunk_bytes: Math.round(hubResult.bytes / hubResult.chunks),
   hub: { mb_per_s: +hubResult.mbps.toFixed(3), chunks_per_s: +hubResult.chunksPerS.toFixed(1), p50_ack_ms: +hubResult.p50Ms.toFixed(1), p99_ack_ms: +hubResult.p99Ms.toFixed(1), cpu_ms_per_chunk: +hubResult.cpuMsPerChunk.toFixed(3), refused: hubResult.failed },
   bare_broker: { mb_per_s: +bareResult.mbps.toFixed(3), chunks_per_s: +bareResult.chunksPerS.toFixed(1), p50_ack_ms: +bareResult.p50Ms.toFixed(1), p99_ack_ms: +bareResult.p99Ms.toFixed(1), cpu_ms_per_chunk: +bareResult.cpuMsPerChunk.toFixed(3) },
   ratio_to_bare_broker: +ratio.toFixed(3),

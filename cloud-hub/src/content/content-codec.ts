@@ -53,16 +53,45 @@ export async function decodeContent(encoding: ContentEncoding, data: Buffer, raw
     }
   }
   const out = Buffer.allocUnsafe(rawLength);
-  let n: number;
+  return out.subarray(0, zstdInto(out, data, rawLength));
+}
+
+/**
+ * How many bytes a chunk decodes to, checked like `decodeContent` but without
+ * keeping them: the ingest check needs the count only. zstd decodes into one
+ * reused scratch buffer (chunks up to SCRATCH_MAX) with one reused context.
+ */
+export async function decodedLength(encoding: ContentEncoding, data: Buffer, rawLength: number): Promise<number> {
+  if (encoding !== 'zstd') return (await decodeContent(encoding, data, rawLength)).length;
+  if (rawLength > SCRATCH_MAX) return zstdInto(Buffer.allocUnsafe(rawLength), data, rawLength);
+  if (scratch.length < rawLength) scratch = Buffer.allocUnsafe(Math.max(rawLength, 2 * scratch.length));
+  return zstdInto(scratch.subarray(0, rawLength), data, rawLength);
+}
+
+/** Largest decoded chunk checked in the kept scratch buffer (the edge agent's chunks are 1 MiB by default). */
+const SCRATCH_MAX = 8 << 20;
+let scratch = Buffer.alloc(0);
+
+/**
+ * One decompression context for the process: creating one per chunk cost more
+ * than the decompression itself (1.7 ms vs 0.6 ms for a 0.9 MB chunk,
+ * measured). Safe to share: `decompress` runs synchronously.
+ */
+let dctx: InstanceType<typeof binding.DCtx> | undefined;
+
+/** Decodes one zstd chunk into `out` (its size is the limit); returns the decoded length. */
+function zstdInto(out: Buffer, data: Buffer, rawLength: number): number {
+  dctx ??= new binding.DCtx();
   try {
-    n = new binding.DCtx().decompress(out, data);
+    return dctx.decompress(out, data);
   } catch (cause) {
+    // A failed frame may leave the context mid-stream: start the next one clean.
+    dctx = undefined;
     const tooBig = /too small/i.test((cause as Error).message);
     throw tooBig
       ? new ContentDecodeError('TOO_LARGE', `inflates beyond ${rawLength} bytes`, { cause })
       : new ContentDecodeError('BAD_CONTENT', `not valid zstd: ${(cause as Error).message}`, { cause });
   }
-  return out.subarray(0, n);
 }
 
 /** Decodes a chunk read back from the store (verified at ingest, so unbounded). */
