@@ -85,8 +85,8 @@ export async function runDemo(argv: string[], env: Record<string, string | undef
     const drive = await writeDrive({ out: file, seed, platform, vin, faults: [{ code }], durationS: Number(values.duration ?? 180) });
     say(`      ${(drive.bytes / 1e6).toFixed(1)} MB, ${drive.messages} messages, vehicle ${vin}`);
 
-    say('[3/4] edge agent: native parse → per-topic CSV → gzip chunks → MQTT (QoS 1) to the hub');
     const agentCfg = parseAgentConfig({ token: vehicleToken(cfg.vehicleSecret, vin), mqttUrl: hub.mqttUrl, httpUrl: hub.httpUrl, stateDir: path.join(root, 'agent') });
+    say(`[3/4] edge agent: native parse → per-topic CSV → ${agentCfg.compression} chunks → MQTT (QoS 1) to the hub`);
     let last = '';
     const outcome = await processDrive(file, agentCfg, log.child({ svc: 'agent' }), {
       waitForDiagnosisMs: DIAGNOSIS_TIMEOUT_MS,
