@@ -38,6 +38,20 @@ describe('argus-parse', () => {
     err.mockRestore();
   });
 
+  it('thins topics with --decimate and refuses a malformed --max-rate with exit 2', async () => {
+    const out = join(dir, 'thin');
+    expect(await main([sharedPath('recordings-public', 'rosbag2_talker.mcap'), '--out', out, '--topics', '/rosout', '--decimate', '/rosout=2'])).toBe(0);
+    const rows = readFileSync(join(out, '__rosout', 'part-0000.csv'), 'utf8').trim().split('\r\n');
+    expect(rows.length - 1).toBe(5);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(await main([sharedPath('recordings-public', 'rosbag2_talker.mcap'), '--out', join(dir, 'x'), '--max-rate', '/rosout=fast'])).toBe(2);
+    expect(String(err.mock.calls[0]?.[0])).toContain("--max-rate: '/rosout=fast' is not topic=number");
+    expect(await main([sharedPath('recordings-public', 'rosbag2_talker.mcap'), '--out', join(dir, 'x'), '--decimate', '/rosout=0'])).toBe(2);
+    expect(String(err.mock.calls[1]?.[0])).toContain("decimate['/rosout'] must be an integer >= 1");
+    err.mockRestore();
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+
   it('maps topic names to directory names', () => {
     expect(topicDir('/vehicle/imu')).toBe('__vehicle__imu');
     expect(topicDir('/a b:c')).toBe('__a_b_c');

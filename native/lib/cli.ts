@@ -1,7 +1,7 @@
 /**
  * argus-parse: recording -> per-topic CSV parts + summary.json.
  *
- *   argus-parse <file.mcap> --out <dir> [--topics a,b] [--exclude x] [--summary]
+ *   argus-parse <file.mcap> --out <dir> [--topics a,b] [--exclude x] [--decimate t=N,…] [--max-rate t=HZ,…] [--summary]
  *
  * Writes `<dir>/<topic with / replaced by __>/part-0000.csv`, ... and
  * `<dir>/summary.json`. With --summary the summary is also printed to stdout.
@@ -14,8 +14,15 @@ import { parseArgs } from 'node:util';
 import { NativeParseError } from './native-parse-error.js';
 import { parseRecording } from './parse.js';
 import type { ParseOptions } from './types.js';
+import { checkParseOptions, parseTopicNumbers } from './parse-options.js';
 
-const USAGE = 'usage: argus-parse <file.mcap> --out <dir> [--topics a,b] [--exclude x,y] [--summary] [--no-crc]';
+const USAGE = `usage: argus-parse <file.mcap> --out <dir> [options]
+  --topics a,b          decode only these topics (names or globs with *)
+  --exclude x,y         skip these topics (wins over --topics)
+  --decimate t=N,…      keep every Nth message of topic t, e.g. --decimate /imu=10
+  --max-rate t=HZ,…     at most HZ messages per second of log time on topic t, e.g. --max-rate '/camera/*=2'
+  --summary             also print summary.json to stdout
+  --no-crc              skip CRC checks`;
 
 /** Directory name for a topic: `/sensors/imu` -> `__sensors__imu`. */
 export function topicDir(topic: string): string {
@@ -36,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string', short: 'o' },
         topics: { type: 'string' },
         exclude: { type: 'string' },
+        decimate: { type: 'string' },
+        'max-rate': { type: 'string' },
         summary: { type: 'boolean', default: false },
         'no-crc': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -56,6 +65,14 @@ export async function main(argv: string[]): Promise<number> {
   const exclude = list(args.values.exclude);
   if (topics) opts.topics = topics;
   if (exclude) opts.excludeTopics = exclude;
+  try {
+    if (args.values.decimate !== undefined) opts.decimate = parseTopicNumbers('decimate', args.values.decimate);
+    if (args.values['max-rate'] !== undefined) opts.maxRateHz = parseTopicNumbers('max-rate', args.values['max-rate']);
+    checkParseOptions(opts);
+  } catch (e) {
+    process.stderr.write(`argus-parse: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
 
   const total = (await stat(file)).size;
   const tty = process.stderr.isTTY === true;

@@ -308,6 +308,19 @@ describe('compression and options', () => {
     expect(summary.topics.find((t) => t.topic === '/a/gps')!.selected).toBe(false);
   });
 
+  it('caps the rate of a topic on log time (after decimation), and refuses bad options by name', async () => {
+    const bytes = await buildMcap(channels, { compression: 'zstd' });
+    // /a/imu has a message every 10 ns: at most 20 MHz keeps one per 50 ns.
+    const capped = await parseBuffer(bytes, { topics: ['/a/imu'], maxRateHz: { '/a/*': 20_000_000 } });
+    expect(topicRows(capped.chunks, '/a/imu').map((r) => r.i)).toEqual(Array.from({ length: 20 }, (_, k) => String(k * 5)));
+    const both = await parseBuffer(bytes, { topics: ['/a/imu'], decimate: { '/a/imu': 3 }, maxRateHz: { '/a/imu': 20_000_000 } });
+    expect(topicRows(both.chunks, '/a/imu').map((r) => r.i)).toEqual(Array.from({ length: 17 }, (_, k) => String(k * 6)));
+    expect(both.summary.topics.find((t) => t.topic === '/a/imu')!.messageCount).toBe(100);
+    await expect(parseBuffer(bytes, { decimate: { '/a/imu': 0 }, maxRateHz: { '/x': -1 } })).rejects.toThrow(
+      /bad parse options: decimate\['\/a\/imu'\] must be an integer >= 1 \(got 0\); maxRateHz\['\/x'\] must be a rate in Hz > 0 \(got -1\)/,
+    );
+  });
+
   it('reports the vehicle metadata and other metadata', async () => {
     const bytes = await buildMcap(channels.slice(2), {
       metadata: [

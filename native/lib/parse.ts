@@ -4,6 +4,7 @@ import { addon, type NativeStatus, type NativeStep } from './addon.js';
 import { planIndexedRead, wantsIndex, type ReadRange } from './indexed-plan.js';
 import { NativeParseError } from './native-parse-error.js';
 import type { CsvChunk, ParseOptions, RecordingSummary } from './types.js';
+import { checkParseOptions } from './parse-options.js';
 
 /** Bytes read from disk per step: large enough to amortize the thread hop. */
 const BLOCK_BYTES = 4 * 1024 * 1024;
@@ -27,6 +28,7 @@ function check(step: NativeStep, file: string): void {
  * for (let r = await it.next(); !r.done; r = await it.next()) upload(r.value);
  */
 export async function* parseRecording(path: string, opts: ParseOptions = {}): AsyncGenerator<CsvChunk, RecordingSummary> {
+  checkParseOptions(opts);
   const parser = new addon.Parser(opts);
   const fh = await open(path, 'r');
   try {
@@ -82,6 +84,7 @@ export async function parseBuffer(
   bytes: Uint8Array,
   opts: ParseOptions = {},
 ): Promise<{ chunks: CsvChunk[]; summary: RecordingSummary }> {
+  checkParseOptions(opts);
   const parser = new addon.Parser(opts);
   const name = '<buffer>';
   const step = await parser.push(bytes);

@@ -6,6 +6,12 @@ export interface ParseOptions {
   excludeTopics?: string[];
   /** Keep every Nth message of a topic (key: topic name or glob). Example: `{ '/imu': 10 }`. */
   decimate?: Record<string, number>;
+  /**
+   * At most this many messages per second of log time on a topic (key: topic
+   * name or glob): a message is kept when its log_time is at least 1/rate
+   * after the last kept one. Applied after `decimate`. Example: `{ '/camera/*': 2 }`.
+   */
+  maxRateHz?: Record<string, number>;
   /** Numeric arrays up to this length expand to `name.0..name.N-1` columns (default 16). */
   arrayExpandLimit?: number;
   /** Size limit of one CSV chunk in bytes (default 1 MiB); each chunk repeats the header row. */

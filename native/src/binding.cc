@@ -77,6 +77,19 @@ argus::ParseOptions parseOptions(const Napi::Value& value) {
       }
     }
   }
+  Napi::Value rate = obj.Get("maxRateHz");
+  if (rate.IsObject()) {
+    Napi::Object r = rate.As<Napi::Object>();
+    Napi::Array keys = r.GetPropertyNames();
+    for (uint32_t i = 0; i < keys.Length(); ++i) {
+      Napi::Value k = keys.Get(i);
+      Napi::Value n = r.Get(k);
+      if (k.IsString() && n.IsNumber()) {
+        double hz = n.As<Napi::Number>().DoubleValue();
+        if (hz > 0 && hz <= 1e9) o.maxRateHz.emplace_back(k.As<Napi::String>().Utf8Value(), hz);
+      }
+    }
+  }
   Napi::Value lim = obj.Get("arrayExpandLimit");
   if (lim.IsNumber()) {
     double x = lim.As<Napi::Number>().DoubleValue();

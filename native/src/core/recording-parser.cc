@@ -152,6 +152,9 @@ void RecordingParser::onChannel(const mcap::Channel& c) {
   for (const auto& [p, n] : opts_.decimate) {
     if (globMatch(p, c.topic)) t->every = n == 0 ? 1 : n;
   }
+  for (const auto& [p, hz] : opts_.maxRateHz) {
+    if (globMatch(p, c.topic) && hz > 0) t->minGapNs = static_cast<uint64_t>(1e9 / hz);
+  }
   info.topic = static_cast<int>(topics_.size());
   topicIndex_.emplace(name, info.topic);
   channels_.emplace(c.id, info);
@@ -191,6 +194,11 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
   }
   if (!s.selected || t.decoderFailed) return;
   if (t.seen++ % t.every != 0) return;
+  if (t.minGapNs != 0) {
+    // Rate cap on log time; a message older than the last kept one is dropped too.
+    if (m.logTime < t.nextKeepNs) return;
+    t.nextKeepNs = m.logTime + t.minGapNs < m.logTime ? UINT64_MAX : m.logTime + t.minGapNs;
+  }
 
   if (!t.decoder) {
     std::string_view name, encoding, data;

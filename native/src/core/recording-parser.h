@@ -22,6 +22,10 @@ struct ParseOptions {
   std::vector<std::string> topics;         // include list (exact or glob with '*'); empty = all
   std::vector<std::string> excludeTopics;  // exclude list, wins over include
   std::vector<std::pair<std::string, uint32_t>> decimate;  // topic (or glob) -> keep every Nth message
+  // topic (or glob) -> at most this many messages per second of log time: a
+  // message is kept when its log_time is at least 1/rate after the last kept
+  // one (applied after `decimate`).
+  std::vector<std::pair<std::string, double>> maxRateHz;
   uint32_t arrayExpandLimit = 16;
   size_t chunkBytes = 1 << 20;
   bool checkCrc = true;
@@ -76,6 +80,8 @@ class RecordingParser {
     uint16_t schemaId = 0;
     uint32_t every = 1;
     uint64_t seen = 0;
+    uint64_t minGapNs = 0;    // maxRateHz as a period; 0 = no cap
+    uint64_t nextKeepNs = 0;  // earliest log_time the rate cap keeps next
     bool haveTime = false;
     bool decoderFailed = false;
     std::unique_ptr<MessageDecoder> decoder;
