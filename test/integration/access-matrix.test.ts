@@ -114,13 +114,15 @@ describe('access matrix: every route × every caller', () => {
   it('a KB edit by an OTA engineer is applied and audited (who, when, what)', async () => {
     const url = `${t.hub.httpUrl}/api/v1/kb/faults/0xA001`;
     const fault = (await (await fetch(url, { headers: headers.viewer })).json()) as { name: string };
+    expect(fault.name).not.toBe('CPU_THERMAL_THROTTLE_EDITED');
     const edited = { ...fault, name: 'CPU_THERMAL_THROTTLE_EDITED' };
     const put = await fetch(url, { method: 'PUT', headers: { ...headers.ota, 'content-type': 'application/json' }, body: JSON.stringify(edited) });
     expect(put.status).toBe(200);
     expect(((await (await fetch(url, { headers: headers.viewer })).json()) as { name: string }).name).toBe('CPU_THERMAL_THROTTLE_EDITED');
-    const audit = (await (await fetch(`${t.hub.httpUrl}/api/v1/audit`, { headers: headers.admin })).json()) as { entries: { actor: string; action: string; target: string; at: string; detail: { body: { name: string } } }[] };
+    const audit = (await (await fetch(`${t.hub.httpUrl}/api/v1/audit`, { headers: headers.admin })).json()) as { entries: { actor: string; action: string; target: string; at: string; detail: unknown }[] };
     const e = audit.entries.find((x) => x.action === 'kb.put');
-    expect(e).toMatchObject({ target: 'kb:faults/0xA001', detail: { body: { name: 'CPU_THERMAL_THROTTLE_EDITED' } } });
+    // The stored fault before and after the edit (docs/dashboard.md: KB edits are audited with before/after).
+    expect(e).toMatchObject({ target: 'kb:faults/0xA001', detail: { before: fault, after: edited } });
     expect(e?.actor).toMatch(/^ota-/);
     expect(Date.parse(e!.at)).toBeGreaterThan(Date.now() - 120_000);
   });

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Hono } from 'hono';
 import { createLogger } from '@argus/shared';
 import { openDatabase, type Database } from '../db/database.js';
 import { HashingEmbedder } from '../embedding/hashing-embedder.js';
@@ -13,7 +12,7 @@ import { createKbRoutes } from './kb-routes.js';
 describe('KB HTTP routes', () => {
   let db: Database;
   let dir: string;
-  let app: Hono;
+  let app: ReturnType<typeof createKbRoutes>;
   let k: KnowledgeService;
   const log = createLogger('silent', {}, () => undefined);
   // biome-ignore lint/suspicious/noExplicitAny: test bodies are checked field by field
