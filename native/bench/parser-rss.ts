@@ -47,6 +47,8 @@ for (let r = await it.next(); ; r = await it.next()) {
   csvBytes += r.value.csv.length;
 }
 clearInterval(timer);
+// The kernel's high-water mark catches peaks between two samples (maxRSS is in KiB).
+peak = Math.max(peak, process.resourceUsage().maxRSS * 1024);
 const s = Number(process.hrtime.bigint() - t0) / 1e9;
 const peakMb = peak / 1e6;
 console.log(`${(bytes / 1e9).toFixed(2)} GB, ${rows} rows, ${(csvBytes / 1e6).toFixed(0)} MB CSV, ${summary.problems.length} problems in ${s.toFixed(1)} s; RSS at start ${(startRss / 1e6).toFixed(0)} MB, peak ${peakMb.toFixed(0)} MB (limit ${limitMb} MB)`);
