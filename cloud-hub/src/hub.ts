@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
 import type { Logger } from '@argus/shared';
 import type { HubConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -39,6 +40,8 @@ export interface Hub {
   metrics: HubMetrics;
   /** Users, OTA recommendations, read cache and the dashboard (issue 7). */
   web: WebConsole;
+  /** The HTTP app being served; `app.routes` is what the route-drift check compares with dashboard/route-table.ts. */
+  app: Hono;
   close(): Promise<void>;
 }
 
@@ -106,7 +109,7 @@ export async function startHub(cfg: HubConfig, log: Logger): Promise<Hub> {
   const httpUrl = `http://${cfg.httpHost}:${port}`;
   log.info('http api listening', { url: httpUrl });
   return {
-    httpUrl, mqttUrl: broker.url, mqttWsUrl: broker instanceof MqttBroker ? broker.wsUrl : undefined, db, batches, objects, metrics, web,
+    httpUrl, mqttUrl: broker.url, mqttWsUrl: broker instanceof MqttBroker ? broker.wsUrl : undefined, db, batches, objects, metrics, web, app,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       await broker?.close();

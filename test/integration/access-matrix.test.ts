@@ -22,6 +22,28 @@ function expected(access: RouteAccess, caller: Caller): 401 | 403 | 'ok' {
   return RANK[caller] >= RANK[access] ? 'ok' : 403;
 }
 
+/**
+ * Routes the app serves that are deliberately not in the route table (so not
+ * in the access matrix or OpenAPI), each with the reason.
+ */
+const UNLISTED: Record<string, string> = {
+  'GET /': 'redirect to the browser app',
+  'GET /app': 'redirect to /app/',
+  'GET /app/': 'the browser app\'s index.html (public static file; its data comes from listed API routes)',
+  'GET /app/*': 'the browser app\'s JS/CSS and vendored uPlot (public static files)',
+};
+
+/**
+ * `METHOD path` of every route a Hono app registers. `use()` middleware is
+ * registered under ALL: an ALL entry on a wildcard path, or on a path that
+ * also has a method route, is middleware; any other ALL entry is a route.
+ * A guard and its handler on the same method and path count once.
+ */
+function registeredRoutes(routes: readonly { method: string; path: string }[]): Set<string> {
+  const concrete = new Set(routes.filter((r) => r.method !== 'ALL').map((r) => r.path));
+  return new Set(routes.filter((r) => r.method !== 'ALL' || !(r.path.endsWith('*') || concrete.has(r.path))).map((r) => `${r.method} ${r.path}`));
+}
+
 const ADMIN_PASSWORD = 'matrix-admin-password';
 const VIN = randomVin(Rng.derive(77, 'vin'), 'T2');
 const PARAMS: Record<string, string> = { vin: VIN, batchId: randomUUID(), fileId: 'f0', index: '0', tokenId: '999999', ruleId: 'matrix-rule', id: 'rec-none', code: '0xFFFF' };
@@ -139,6 +161,30 @@ describe('access matrix: every route × every caller', () => {
     expect(rules.rules.some((r) => r.rule_id === 'kb:0xA001-b')).toBe(true); // seeded from the KB
     const audit = (await (await fetch(`${t.hub.httpUrl}/api/v1/audit`, { headers: headers.admin })).json()) as { entries: { action: string; target: string; detail: { after: { note: string } } }[] };
     expect(audit.entries.find((x) => x.action === 'ota_rule.create')).toMatchObject({ target: 'ota_rule:custom-b002', detail: { after: { note: 'K1 campaign' } } });
+  });
+
+  it('the app registers exactly the routes of the table and of OpenAPI (no route escapes the matrix)', async () => {
+    const registered = registeredRoutes(t.hub.app.routes);
+    const table = ROUTES.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(table).size).toBe(table.length); // no route listed twice
+    const doc = (await (await fetch(`${t.hub.httpUrl}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const openapi = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{([A-Za-z]+)\}/g, ':$1')}`));
+    const api = [...registered].filter((r) => !(r in UNLISTED));
+    expect({
+      registered_not_in_table: api.filter((r) => !table.includes(r)).sort(),
+      in_table_not_registered: table.filter((r) => !registered.has(r)).sort(),
+      registered_not_in_openapi: api.filter((r) => !openapi.includes(r)).sort(),
+      in_openapi_not_registered: openapi.filter((r) => !registered.has(r)).sort(),
+      allow_listed_not_registered: Object.keys(UNLISTED).filter((r) => !registered.has(r)),
+    }).toEqual({ registered_not_in_table: [], in_table_not_registered: [], registered_not_in_openapi: [], in_openapi_not_registered: [], allow_listed_not_registered: [] });
+  });
+
+  it('counts middleware once and an ALL handler as a route', () => {
+    const got = registeredRoutes([
+      { method: 'ALL', path: '/api/v1/kb/*' }, { method: 'GET', path: '/a' }, { method: 'GET', path: '/a' },
+      { method: 'ALL', path: '/a' }, { method: 'ALL', path: '/hook' }, { method: 'POST', path: '/a' },
+    ]);
+    expect([...got].sort()).toEqual(['ALL /hook', 'GET /a', 'POST /a']);
   });
 
   it('serves an OpenAPI 3.1 description listing every route', async () => {

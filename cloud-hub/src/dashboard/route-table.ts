@@ -1,10 +1,13 @@
 /**
  * Every HTTP route of the hub with who may call it. The OpenAPI description is
- * generated from this table, and the access-matrix test walks it.
+ * generated from this table, and the access-matrix test walks it; that test
+ * also fails when the app registers a route missing here (or the reverse),
+ * apart from the browser app's static routes it allow-lists.
  */
 import type { z } from 'zod';
 import { API, BatchManifest } from '@argus/shared';
 import { AUTH_API } from '../auth/auth-routes.js';
+import { METRICS_PATH } from '../http/event-routes.js';
 import { KbFault } from '../kb/knowledge-base.js';
 import { OTA_API } from '../ota/ota-routes.js';
 import { OtaRuleInput } from '../ota/ota-rule.js';
@@ -33,6 +36,7 @@ export interface RouteSpec {
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: API.health, access: 'public', tag: 'hub', summary: 'Liveness' },
   { method: 'GET', path: '/api/v1/openapi.json', access: 'public', tag: 'hub', summary: 'This description' },
+  { method: 'GET', path: METRICS_PATH, access: 'public', tag: 'hub', summary: 'Prometheus metrics of this hub (scrape from the private network)', produces: 'text/plain; version=0.0.4' },
   { method: 'PUT', path: API.manifest, access: 'vehicle', tag: 'vehicle', summary: 'Vehicle declares a batch (HTTP fallback)', body: BatchManifest },
   { method: 'PUT', path: API.chunk, access: 'vehicle', tag: 'vehicle', summary: 'Vehicle uploads one chunk (HTTP fallback; envelope in x-argus-envelope)', produces: 'application/octet-stream' },
   { method: 'PUT', path: API.quarantine, access: 'vehicle', tag: 'vehicle', summary: 'Vehicle reports a recording it quarantined (QuarantineNotice)' },
@@ -40,6 +44,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: API.batch, access: 'viewer', tag: 'batches', summary: 'One batch and its state (cached)' },
   { method: 'GET', path: API.diagnosis, access: 'viewer', tag: 'batches', summary: 'The diagnosis report of a batch (cached)' },
   { method: 'GET', path: API.events, access: 'viewer', tag: 'batches', summary: 'Server-sent status events of every batch', produces: 'text/event-stream' },
+  { method: 'GET', path: API.batchEvents, access: 'viewer', tag: 'batches', summary: 'Server-sent status events of one batch', produces: 'text/event-stream' },
   { method: 'GET', path: API.quarantines, access: 'viewer', tag: 'vehicle', summary: 'Recordings vehicles quarantined, newest first (?vin=, ?limit=)' },
   { method: 'POST', path: AUTH_API.login, access: 'public', tag: 'auth', summary: 'Sign in; sets the session and CSRF cookies' },
   { method: 'POST', path: AUTH_API.logout, access: 'viewer', tag: 'auth', summary: 'Sign out' },
