@@ -47,3 +47,14 @@ describe('chunk content codecs', () => {
     expect(e.code).toBe('BAD_CONTENT');
   });
 });
+
+describe('decodeStored', () => {
+  it('decodes a stored zstd chunk of one frame and of several concatenated frames', async () => {
+    const { compress } = await import('zstd-napi');
+    const a = Buffer.from('log_time_ns,x\r\n1,2\r\n'.repeat(200));
+    const b = Buffer.from('3,4\r\n'.repeat(300));
+    expect((await decodeStored('zstd', compress(a))).equals(a)).toBe(true);
+    const two = Buffer.concat([compress(a), compress(b)]);
+    expect((await decodeStored('zstd', two)).equals(Buffer.concat([a, b]))).toBe(true);
+  });
+});

@@ -97,6 +97,16 @@ function zstdInto(out: Buffer, data: Buffer, rawLength: number): number {
 /** Decodes a chunk read back from the store (verified at ingest, so unbounded). */
 export async function decodeStored(encoding: ContentEncoding, data: Buffer): Promise<Buffer> {
   if (encoding === 'gzip') return gunzipAsync(data);
-  if (encoding === 'zstd') return decompress(data);
+  if (encoding === 'zstd') {
+    // The shared context when the frame says its size (the edge agent's frames do); else the streaming path.
+    const size = binding.getFrameContentSize(data);
+    if (size === null || size > SCRATCH_MAX) return decompress(data);
+    const out = Buffer.allocUnsafe(size);
+    try {
+      return out.subarray(0, zstdInto(out, data, size));
+    } catch {
+      return decompress(data); // more than one frame: the first frame's size is not the whole
+    }
+  }
   return data;
 }
