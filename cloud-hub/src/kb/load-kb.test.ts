@@ -1,19 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { sharedPath } from '@argus/native/shared-data';
 import { describe, expect, it } from 'vitest';
 import { demoKnowledgeBase } from './demo-kb.js';
 import { KbError, loadKb, validateKb } from './load-kb.js';
 
-// The fleet's fault catalogue lives beside the repository (shared fleet docs); compare when present.
-const CATALOGUE = fileURLToPath(new URL('../../../../shared/fleet/fault-catalogue.json', import.meta.url));
+// The fleet's fault catalogue lives beside the repository (shared fleet docs); missing, the test fails rather than passes.
 interface CatalogueFault {
   code: string; name: string; subsystem: string; severity: string; platforms: string[]; symptoms: string;
   signature: Record<string, unknown>[];
   causes: { id: string; platforms: string[]; firmware_component: string; affected_versions: string; root_cause: string; resolution: string; recommended_firmware?: unknown }[];
 }
-const catalogue: { faults: CatalogueFault[] } = existsSync(CATALOGUE) ? JSON.parse(readFileSync(CATALOGUE, 'utf8')) : { faults: [] };
+const catalogue: { faults: CatalogueFault[] } = JSON.parse(readFileSync(sharedPath('fleet', 'fault-catalogue.json'), 'utf8'));
 
-describe.skipIf(catalogue.faults.length === 0)('the demo knowledge base', () => {
+describe('the demo knowledge base', () => {
   const kb = demoKnowledgeBase();
 
   it('validates and covers every catalogue fault', () => {

@@ -7,10 +7,11 @@
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sharedPath } from '@argus/native/shared-data';
 import { onnx } from 'onnx-proto';
 
-/** Folder of the real tokenizer and config shipped in the shared area. */
-export const MINILM_TOKENIZER_DIR = '/work/shared/models/all-MiniLM-L6-v2-tokenizer';
+/** Folder of the real tokenizer and config in the shared area beside the repository (throws when it is missing). */
+export const minilmTokenizerDir = (): string => sharedPath('models', 'all-MiniLM-L6-v2-tokenizer');
 
 function tensor(name: string, dims: number[], data: Float32Array | number[], type = onnx.TensorProto.DataType.FLOAT): onnx.ITensorProto {
   if (type === onnx.TensorProto.DataType.INT64) return { name, dims, dataType: type, int64Data: data as number[] };
@@ -39,8 +40,9 @@ const io = (name: string, elem: number, dims: (string | number)[]): onnx.IValueI
 export async function writeTinyBertModel(dir: string, name = 'tiny-minilm', hidden = 16, seed = 7): Promise<string> {
   const out = path.join(dir, name);
   await mkdir(path.join(out, 'onnx'), { recursive: true });
-  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) await copyFile(path.join(MINILM_TOKENIZER_DIR, f), path.join(out, f));
-  const config = JSON.parse(await readFile(path.join(MINILM_TOKENIZER_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const tokenizer = minilmTokenizerDir();
+  for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) await copyFile(path.join(tokenizer, f), path.join(out, f));
+  const config = JSON.parse(await readFile(path.join(tokenizer, 'config.json'), 'utf8')) as Record<string, unknown>;
   const vocab = Number(config['vocab_size']);
   await writeFile(path.join(out, 'config.json'), JSON.stringify({ ...config, hidden_size: hidden, num_hidden_layers: 1, num_attention_heads: 1, intermediate_size: hidden }));
 
