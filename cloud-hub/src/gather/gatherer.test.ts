@@ -155,3 +155,19 @@ describe('watches', { timeout: 60_000 }, () => {
     expect(w.match_count).toBe(80);
   });
 });
+
+describe('gather memory does not grow with the drive', { timeout: 180_000 }, () => {
+  it('keeps the features of an 80-minute drive as large as those of a 40-minute one', () => {
+    // Everything the gatherer keeps per drive is capped (series points per field, intervals,
+    // log groups, samples, diagnostics entries, p99 sketches) and its output is the state it
+    // held. Past 2000 s every series is at its cap, so doubling the drive must not grow it.
+    // (The topics above 10 Hz are left out to keep the test quick; the caps are per field.)
+    const fast = ['/vehicle/state', '/sensors/camera_front/frame_meta', '/sensors/radar_front/tracks_meta', '/imu/data', '/localization/pose'];
+    const drop = Object.fromEntries(fast.map((t) => [t, () => true]));
+    const size = (durationS: number) => JSON.stringify(gather(referenceDrive({ durationS, noise: false, drop }))).length;
+    const half = size(2400);
+    const full = size(4800);
+    expect(full).toBeLessThan(half * 1.1);
+    expect(full).toBeGreaterThan(half * 0.9);
+  });
+});
