@@ -77,6 +77,7 @@ describe('bad input on the skeleton boundaries', () => {
     head.writeUInt32BE(9, 4);
     await c.publishAsync(vehicleTopic(vin, 'chunks'), Buffer.concat([head, Buffer.from('{"v":1,"x')]), { qos: 1 });
     expect(UplinkRejection.parse(JSON.parse((await rej2).toString())).code).toBe('BAD_FRAME');
+    expect(await t.hub.metrics.render()).toMatch(/argus_ingest_rejections_total\{transport="mqtt",code="BAD_FRAME"\} 2/);
     await c.endAsync();
   });
 
@@ -121,6 +122,7 @@ describe('bad input on the skeleton boundaries', () => {
       const ack = ChunkAck.parse(JSON.parse((await acked).toString()));
       expect(ack.error?.code).toBe(code);
       expect(await hub.hub.objects.list('batches/')).toEqual([]);
+      expect(await hub.hub.metrics.render()).toMatch(new RegExp(`argus_ingest_rejections_total\\{transport="mqtt",code="${code}"\\} 1`));
       await c.endAsync();
     } finally {
       await hub.stop();
