@@ -30,7 +30,7 @@ export async function kbView(main, session) {
       h('ol', {}, r.hits.map((x) => h('li', {}, h('b', {}, x.passage.title), ` — ${x.passage.body.slice(0, 200)}`,
         h('span', { class: 'muted' }, ` (${x.passage.source_kind}, score ${Number(x.score).toFixed(3)}; ${x.why.join('; ')})`))))));
   };
-  const edit = (fault) => {
+  const edit = (fault, isNew = false) => {
     const text = h('textarea', { spellcheck: 'false' }, JSON.stringify(fault, null, 2));
     const msg = h('p', { role: 'status' });
     const save = async () => {
@@ -43,7 +43,7 @@ export async function kbView(main, session) {
         await browse();
       } catch (err) { msg.textContent = err.message; msg.className = 'error'; }
     };
-    mount(editor, h('div', { class: 'card' }, h('h2', {}, fault.code ? `Fault ${fault.code}` : 'New fault'), text,
+    mount(editor, h('div', { class: 'card' }, h('h2', {}, isNew ? 'New fault' : `Fault ${fault.code}`), text,
       canEdit(session) ? h('div', { class: 'row' }, h('button', { class: 'primary', type: 'button', onclick: save }, 'Save'), msg) : h('p', { class: 'muted' }, 'Read only (OTA engineers edit).')));
     editor.scrollIntoView({ behavior: 'smooth' });
   };
@@ -53,7 +53,7 @@ export async function kbView(main, session) {
     h('div', { class: 'filters' },
       h('input', { type: 'search', placeholder: 'Filter faults…', oninput: debounce((e) => browse(e.target.value)) }),
       h('input', { type: 'search', placeholder: 'Search (hybrid)…', onchange: (e) => search(e.target.value) }),
-      canEdit(session) ? h('button', { type: 'button', onclick: () => edit(blank) }, 'Add fault') : null),
+      canEdit(session) ? h('button', { type: 'button', onclick: () => edit(blank, true) }, 'Add fault') : null),
     results, list, editor);
   await browse();
 }
