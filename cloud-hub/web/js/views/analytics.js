@@ -30,7 +30,7 @@ export async function analyticsView(main) {
     const xs = buckets.map((b) => Date.parse(b) / 1000);
     const data = [xs, ...codes.map((code) => buckets.map((b) => count((r) => r.bucket === b && r.code === code)))];
     const plot = new uPlot({ width: Math.max(280, chartEl.clientWidth - 16), height: 240,
-      scales: { x: { range: (_u, min, max) => (min === max ? [min - 86400, max + 86400] : [min, max]) } }, series: [{}, ...codes.map((code, i) => ({ label: code, stroke: `hsl(${(i * 67) % 360} 70% 45%)`, width: 1.5 }))] }, data, chartEl);
+      scales: { x: { range: (_u, min, max) => (min === max ? [min - 86400, max + 86400] : [min, max]) } }, series: [{}, ...codes.map((code, i) => ({ label: code, stroke: `hsl(${(i * 67) % 360} 70% 45%)`, width: 1.5, points: { show: true, size: 8, fill: `hsl(${(i * 67) % 360} 70% 45%)` } }))] }, data, chartEl);
     return () => plot.destroy();
   }
   return null;
