@@ -15,6 +15,7 @@ import { mountEventRoutes } from './http/event-routes.js';
 import { openStatusBus, startVehicleLink } from './hub-edges.js';
 import { openScaleParts } from './hub-scale.js';
 import { resumeBatches } from './pipeline/resume-batches.js';
+import { DownlinkRedelivery } from './mqtt/downlink-redelivery.js';
 import { MqttBroker } from './mqtt/mqtt-broker.js';
 import type { VehicleLink } from './mqtt/uplink-router.js';
 import { HubMetrics } from './observability/hub-metrics.js';
@@ -89,8 +90,16 @@ export async function startHub(cfg: HubConfig, log: Logger): Promise<Hub> {
       return pipeline.uploadComplete(id);
     },
   });
+  // Downlink the vehicle never acknowledged goes out again when it comes online (a hub restart empties the embedded broker's queues).
+  const redelivery = new DownlinkRedelivery({
+    undeliveredReports: (vin) => batches.undeliveredReports(vin),
+    redeliverRecommendations: (vin) => web.ota.redeliver(vin),
+    publishReport: async (vin, r) => broker?.publish(vin, 'diagnosis', r),
+    log,
+  });
   broker = await startVehicleLink(cfg, {
     ingest, metrics, log,
+    onVehicleOnline: (vin) => void redelivery.online(vin),
     onDownlinkAck: async (vin, ack) => {
       if (ack.kind === 'diagnosis') await batches.markReportDelivered(ack.id);
       await web.onAck(vin, ack);

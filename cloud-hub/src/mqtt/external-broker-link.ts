@@ -41,9 +41,17 @@ export class ExternalBrokerLink implements VehicleLink {
     const client = await open(o.url, { clientId: `${id}-up`, clean: false, ...auth }, d.log);
     const outbound = await open(o.url, { clientId: `${id}-down`, clean: true, ...auth }, d.log);
     let router: UplinkRouter | undefined;
+    // This hub cannot see a vehicle's CONNECT on the external broker; a vehicle's first uplink
+    // since this hub started is its "online" signal for re-sending unacknowledged downlink
+    // (the broker's own persistent sessions cover the rest while the broker keeps them).
+    const heard = new Set<string>();
     client.handleMessage = (packet, done) => {
       const t = parseVehicleTopic(packet.topic);
       if (!t || !router) return done();
+      if (d.onVehicleOnline && !heard.has(t.vin)) {
+        heard.add(t.vin);
+        d.onVehicleOnline(t.vin);
+      }
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
       router.handle(t.vin, packet.topic, payload).then(() => done(), () => done());
     };

@@ -18,6 +18,8 @@ export interface BrokerDeps {
   /** Largest MQTT packet (fixed header included); larger ones close the connection before being buffered. */
   maxPacketBytes: number;
   onDownlinkAck(vin: string, ack: DownlinkAck): Promise<void>;
+  /** A vehicle can take downlink again (see UplinkDeps.onVehicleOnline). */
+  onVehicleOnline?(vin: string): void;
   metrics?: IngestMetrics;
   log: Logger;
 }
@@ -34,6 +36,8 @@ export const MQTT_WS_PATH = '/mqtt';
 
 const UPLINK_OK = new Set(['manifest', 'chunks', 'downlink-ack']);
 const DOWNLINK_OK = new Set(['chunk-ack', 'rejected', 'status', 'diagnosis', 'recommendation']);
+/** Downlink kinds the hub re-sends until acknowledged: subscribing to one means the vehicle can take them now. */
+const REDELIVERED = new Set(['diagnosis', 'recommendation']);
 
 /**
  * The embedded MQTT broker (aedes, MQTT 3.1.1) on TCP and optionally on
@@ -93,6 +97,22 @@ export class MqttBroker implements VehicleLink {
         router.handle(vin, packet.topic, payload).then(() => cb(), () => cb());
       },
     });
+    // When a vehicle can take downlink again (DownlinkRedelivery): a resumed session — CONNACK
+    // with session present (MQTT 3.1.1 §3.2.2.2), its subscriptions restored before it — or a
+    // SUBSCRIBE granted on one of its redelivered topics (a new session, e.g. after a hub restart:
+    // aedes keeps sessions in memory). A restored session emits no 'subscribe', so one reconnect
+    // signals once.
+    if (d.onVehicleOnline) {
+      const online = d.onVehicleOnline.bind(d);
+      aedes.on('connackSent', (packet, client) => {
+        const vin = vins.get(client);
+        if (vin && packet.returnCode === 0 && packet.sessionPresent) online(vin);
+      });
+      aedes.on('subscribe', (subs, client) => {
+        const vin = client ? vins.get(client) : undefined;
+        if (vin && subs.some((s) => (s.qos as number) !== 128 && REDELIVERED.has(parseVehicleTopic(s.topic)?.kind ?? ''))) online(vin);
+      });
+    }
     const guarded = (conn: Duplex, req?: http.IncomingMessage) => {
       const g = guardPacketSize(conn, d.maxPacketBytes, (err) => {
         metrics.rejected('mqtt', 'PACKET_TOO_LARGE');

@@ -26,6 +26,11 @@ export interface VehicleLink extends VehiclePublisher {
 export interface UplinkDeps {
   ingest: Ingest;
   onDownlinkAck(vin: string, ack: DownlinkAck): Promise<void>;
+  /**
+   * A vehicle can receive downlink (again): the hub re-sends what it has not
+   * acknowledged (DownlinkRedelivery). Called without waiting; must not throw.
+   */
+  onVehicleOnline?(vin: string): void;
   metrics: IngestMetrics;
   log: Logger;
 }

@@ -67,6 +67,19 @@ export class OtaService {
     await this.d.store.markSent(r.recommendation_id);
   }
 
+  /**
+   * Pushes again every approved recommendation the vehicle has not acknowledged
+   * (`delivered_at` unset) — called when the vehicle comes online, since a push
+   * made while it was offline may have been lost (the embedded broker keeps
+   * queues in memory). The vehicle dedupes by `recommendation_id`. Returns how many.
+   */
+  async redeliver(vin: string): Promise<number> {
+    const { rows } = await this.d.store.list({ status: 'approved', vin, limit: 100, offset: 0 });
+    const due = rows.filter((r) => r.delivered_at === null);
+    for (const r of due) await this.push(r);
+    return due.length;
+  }
+
   /** The vehicle acknowledged a recommendation. */
   async delivered(vin: string, id: string): Promise<void> {
     if (!(await this.d.store.markDelivered(id, vin))) this.d.log.warn('recommendation ack ignored', { vin, id });

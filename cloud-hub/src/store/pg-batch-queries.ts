@@ -38,4 +38,5 @@ export const SQL = {
     ON CONFLICT (batch_id) DO UPDATE SET report_id = EXCLUDED.report_id, status = EXCLUDED.status, report = EXCLUDED.report`,
   getReport: `SELECT report FROM reports WHERE batch_id = $1`,
   markDelivered: `UPDATE reports SET delivered_at = now() WHERE report_id = $1 AND delivered_at IS NULL`,
+  listUndelivered: `SELECT report FROM reports WHERE vin = $1 AND delivered_at IS NULL ORDER BY created_at, report_id LIMIT $2`,
 } as const;

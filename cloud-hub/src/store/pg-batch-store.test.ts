@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, type BatchManifest, type ChunkEnvelope } from '@argus/shared';
+import { createLogger, type BatchManifest, type ChunkEnvelope, type DiagnosisReport } from '@argus/shared';
 import { openDatabase, type Database } from '../db/database.js';
 import { PgBatchStore } from './pg-batch-store.js';
 
@@ -116,5 +116,21 @@ describe('PgBatchStore barrier', () => {
     const retries = (await store.events(b)).filter((e) => e.state === 'retry');
     expect(retries.map((e) => e.detail)).toEqual([{ stage: 'gather', attempt: 2 }, { stage: 'gather', attempt: 3 }]);
     await store.noteRetry(randomUUID(), 'gather', 2); // unknown batch: no event, no error
+  });
+
+  it('lists a vehicle\'s unacknowledged reports oldest first; an acknowledgement takes one off the list', async () => {
+    const vin = 'LJ8E3C1M5PB000999';
+    const report = (batchId: string, id: string): DiagnosisReport => ({
+      v: 1, report_id: id, batch_id: batchId, vin, platform: 'J7', status: 'healthy', summary: 'ok', findings: [], engine: 'rules', trace: [], created_at: new Date().toISOString(),
+    });
+    const [b1, b2] = [randomUUID(), randomUUID()];
+    await store.putReport(report(b1, `r-${b1}`));
+    await store.putReport(report(b2, `r-${b2}`));
+    await store.putReport({ ...report(randomUUID(), `r-other-${b1}`), vin: VIN }); // another vehicle's
+    expect((await store.undeliveredReports(vin)).map((r) => r.report_id)).toEqual([`r-${b1}`, `r-${b2}`]);
+    expect(await store.markReportDelivered(`r-${b1}`)).toBe(true);
+    expect(await store.markReportDelivered(`r-${b1}`)).toBe(false); // first acknowledgement wins
+    expect((await store.undeliveredReports(vin)).map((r) => r.report_id)).toEqual([`r-${b2}`]);
+    expect(await store.undeliveredReports(vin, 0)).toEqual([]);
   });
 });

@@ -119,6 +119,10 @@ export class PgBatchStore implements BatchStore {
     return (await this.pool.query(SQL.markDelivered, [reportId])).rowCount === 1;
   }
 
+  async undeliveredReports(vin: string, limit = 100): Promise<DiagnosisReport[]> {
+    return (await this.pool.query<{ report: DiagnosisReport }>(SQL.listUndelivered, [vin, limit])).rows.map((r) => r.report);
+  }
+
   private async event(batchId: string, state: string, detail: Record<string, unknown>): Promise<void> {
     await this.pool.query(SQL.insertEvent, [batchId, state, JSON.stringify(detail)]);
   }
