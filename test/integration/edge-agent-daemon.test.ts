@@ -7,6 +7,7 @@ import { API, createLogger, vehicleToken, type QuarantineRecord } from '@argus/s
 import { AgentDaemon, formatStatus, parseAgentConfig, readJournal, type AgentConfigInput, type DriveEntry } from '@argus/edge-agent';
 import { outboxBytes } from '../../edge-agent/src/outbox-quota.js';
 import { randomVin, Rng, writeDrive } from '@argus/sim';
+import { watchOutbox } from '../support/outbox-watch.js';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { userHeaders } from '../support/user-auth.js';
 
@@ -100,24 +101,30 @@ describe('argus-agent daemon against a real hub', () => {
     expect(await outboxBytes(s.cfg.stateDir)).toBe(0);
   });
 
-  it('uses HTTP when the MQTT port is closed, and honours the bandwidth cap', async () => {
+  it('uses HTTP when the MQTT port is closed, honours the bandwidth cap and the outbox quota', async () => {
     const closed = await new Promise<number>((resolve) => {
       const srv = net.createServer().listen(0, '127.0.0.1', () => {
         const p = (srv.address() as net.AddressInfo).port;
         srv.close(() => resolve(p));
       });
     });
-    const rate = 100_000;
-    const s = await setup(t, 43, { mqttUrl: `mqtt://127.0.0.1:${closed}`, httpFallbackAfterMs: 300, bandwidthBytesPerS: rate });
+    const rate = 40_000;
+    const quota = 384 * 1024; // below the drive's packed size (~450 kB): topics are dropped, never the quota exceeded
+    const s = await setup(t, 43, { mqttUrl: `mqtt://127.0.0.1:${closed}`, httpFallbackAfterMs: 300, bandwidthBytesPerS: rate, outboxQuotaBytes: quota });
     await s.drive('a.mcap', 43, 30);
+    const outbox = watchOutbox(s.cfg.stateDir);
     const daemon = await AgentDaemon.start(s.cfg, s.log);
     const running = daemon.run();
     await until(async () => settled(await readJournal(s.cfg.stateDir), 1), 90_000, 'drive complete over HTTP');
     await daemon.stop();
     await running;
+    const peak = await outbox.stop();
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(quota);
     const [d] = await readJournal(s.cfg.stateDir);
     expect(d?.state).toBe('complete');
-    await expectOnce(d as DriveEntry);
+    const b = await expectOnce(d as DriveEntry);
+    expect(b?.manifest?.dropped?.length).toBeGreaterThan(0); // the quota did bind
     expect(s.lines.some((l) => l.msg === 'connected to hub')).toBe(false);
     // Bandwidth: bytes sent minus the 1 s burst cannot go faster than the cap.
     const ledger = await t.hub.batches.chunks(d?.batch_id as string);
