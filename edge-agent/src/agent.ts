@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DiagnosisReport, Logger } from '@argus/shared';
 import { writeFileAtomic } from './atomic-file.js';
@@ -32,7 +33,8 @@ export async function processDrive(file: string, cfg: AgentConfig, log: Logger, 
   }
   const vin = batch.manifest.vehicle.vin;
   const store = new DownlinkStore(cfg.stateDir);
-  const uplink = await MqttUplink.connect({ vin, token: cfg.token, url: cfg.mqttUrl, inflight: cfg.inflight, ackTimeoutMs: cfg.ackTimeoutMs, store, log });
+  const ca = cfg.caFile ? await readFile(cfg.caFile) : undefined;
+  const uplink = await MqttUplink.connect({ vin, token: cfg.token, url: cfg.mqttUrl, inflight: cfg.inflight, ackTimeoutMs: cfg.ackTimeoutMs, store, log, ca, caFile: cfg.caFile });
   try {
     if (opts.onStatus) uplink.on('status', opts.onStatus);
     const reportP = opts.waitForDiagnosisMs ? uplink.waitForReport(batch.batchId, opts.waitForDiagnosisMs) : null;

@@ -62,10 +62,10 @@ export class AgentDaemon {
     const journal = await DriveJournal.open(cfg.stateDir, () => new Date(env.now()));
     const store = new DownlinkStore(cfg.stateDir);
     const mqtt = MqttUplink.open({
-      vin: cfg.vin, token: cfg.token, url: cfg.mqttUrl, inflight: cfg.inflight, ackTimeoutMs: cfg.ackTimeoutMs, store, log, ca,
+      vin: cfg.vin, token: cfg.token, url: cfg.mqttUrl, inflight: cfg.inflight, ackTimeoutMs: cfg.ackTimeoutMs, store, log, ca, caFile: cfg.caFile,
       reconnectMinMs: cfg.reconnectMinMs, reconnectMaxMs: cfg.reconnectMaxMs, random: env.random,
     });
-    const http = new HttpUplink({ baseUrl: cfg.httpUrl, vin: cfg.vin, token: cfg.token, ca, timeoutMs: cfg.ackTimeoutMs });
+    const http = new HttpUplink({ baseUrl: cfg.httpUrl, vin: cfg.vin, token: cfg.token, ca, caFile: cfg.caFile, timeoutMs: cfg.ackTimeoutMs });
     log.info('agent started', { vin: cfg.vin, recordings: cfg.recordingsDir, drives_known: journal.all().length });
     return new AgentDaemon({ ...cfg, vin: cfg.vin }, log, journal, mqtt, http, env);
   }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { API, apiPath, BatchView, ChunkAck, decodeChunkFrame, type BatchManifest, type QuarantineNotice } from '@argus/shared';
+import { describeTlsError } from './tls-error.js';
 
 /** Settings of the HTTP link (same credentials as MQTT). */
 export interface HttpUplinkOptions {
@@ -9,6 +10,8 @@ export interface HttpUplinkOptions {
   token: string;
   /** PEM CA bundle for https. */
   ca?: Buffer | undefined;
+  /** Path of that bundle, named in the error when the hub's certificate is refused. */
+  caFile?: string | undefined;
   timeoutMs: number;
 }
 
@@ -40,7 +43,7 @@ export class HttpUplink {
         res.on('error', (e) => reject(new HttpTransportError(`${method} ${url.pathname}: ${e.message}`, { cause: e })));
       });
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.o.timeoutMs} ms`)));
-      req.on('error', (e) => reject(new HttpTransportError(`${method} ${url.pathname}: ${e.message}`, { cause: e })));
+      req.on('error', (e) => reject(new HttpTransportError(`${method} ${url.pathname}: ${describeTlsError(e, this.o.caFile)?.message ?? e.message}`, { cause: e })));
       req.end(body);
     });
   }

@@ -7,6 +7,7 @@ import { backoffDelay } from './backoff.js';
 import { DownlinkHandler } from './downlink-handler.js';
 import type { DownlinkStore } from './downlink-store.js';
 import { outboxPaths, remainingFrames, type PackedBatch } from './packer.js';
+import { describeTlsError } from './tls-error.js';
 
 /** Settings of the MQTT link. */
 export interface UplinkOptions {
@@ -19,6 +20,8 @@ export interface UplinkOptions {
   log: Logger;
   /** PEM CA bundle for mqtts (already read from `caFile`). */
   ca?: Buffer | undefined;
+  /** Path of that bundle, named in the log when the hub's certificate is refused. */
+  caFile?: string | undefined;
   /** Reconnect backoff, ms (default 1000 … 30000). */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
@@ -88,7 +91,12 @@ export class MqttUplink extends EventEmitter {
         if (!this.closing) client.reconnect({ incomingStore: client.incomingStore, outgoingStore: client.outgoingStore });
       }, delay);
     });
-    client.on('error', (err) => o.log.warn('mqtt error', { err: err.message }));
+    client.on('error', (err) => {
+      const tls = describeTlsError(err, o.caFile);
+      // Logged at every attempt (with backoff): a certificate refusal needs an operator, not patience.
+      if (tls) o.log.error('hub certificate refused', { url: o.url, code: tls.code, err: tls.message });
+      else o.log.warn('mqtt error', { err: err.message });
+    });
   }
 
   /** Starts connecting in the background (never throws for an unreachable hub). */
