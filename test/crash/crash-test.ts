@@ -1,16 +1,21 @@
 // npm run test:crash — uploads several simulated drives to a real hub while
-// killing the agent process with SIGKILL at random instants (≥ 50), restarting
-// it each time; then proves from the hub's chunk ledger that every chunk
-// arrived exactly once and each drive's barrier fired exactly once.
+// killing the agent process with SIGKILL at ≥ 50 instants aimed at every stage
+// (parse, outbox, upload, ack), restarting it each time; then audits the hub:
+// every drive under exactly one batch, each batch's ledger = its manifest's
+// chunks, one object per chunk id in the store, one barrier per batch
+// (crash-audit.ts), and checks that every stage was killed at least once.
 // Last line: `kills=N lost=0 duplicates=0 drives=M`; exit 1 on any failure.
+// Options: --kills N --drives M --seed S (default seed fixed, so CI runs repeat).
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { vehicleToken } from '@argus/shared';
 import { randomVin, Rng, writeDrive } from '@argus/sim';
 import type { AgentConfigInput, DriveEntry } from '@argus/edge-agent';
-import { startTestHub } from '../support/test-hub.js';
+import { startTestHub, type TestHub } from '../support/test-hub.js';
 import { AgentProcess } from './agent-process.js';
+import { auditExactlyOnce, type HubEvidence } from './crash-audit.js';
+import { REQUIRED_STAGES, stagesAt } from './kill-stage.js';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,38 +23,44 @@ const arg = (name: string, dflt: number) => {
 };
 const KILLS = arg('kills', 50);
 const DRIVES = arg('drives', 6);
-const SEED = arg('seed', Date.now() % 100000);
+const SEED = arg('seed', 4242);
 const rng = Rng.derive(SEED, 'crash');
 
-/**
- * What the agent was doing at the kill, from its journal and its last log
- * line: parse (a drive not yet packed), outbox (writing frames / manifest),
- * upload (chunks in flight), ack (all acknowledged, confirming the barrier).
- * One kill may count in several (packing and uploading run side by side).
- */
-function phasesAt(drives: DriveEntry[], lastMsg: string | undefined): string[] {
-  const p = new Set<string>();
-  for (const d of drives) {
-    if (d.state === 'detected') p.add('parse');
-    if (d.state === 'packed') p.add('outbox');
-    if (d.state === 'uploading') p.add('upload');
-    if (d.state === 'uploaded') p.add('ack');
-  }
-  if (lastMsg && /recording packed|quota/.test(lastMsg)) p.add('outbox');
-  if (p.size === 0) p.add('idle');
-  return [...p];
-}
-
-const AIMS = [
+/** A life aims at a stage: wait for the log line that opens it, then kill within [minMs, maxMs]; msg null = at random. */
+type Aim = { msg: string | null; minMs: number; maxMs: number; ack?: true };
+const AIMS: Aim[] = [
   { msg: null, minMs: 30, maxMs: 1500 },
   { msg: 'recording packed', minMs: 0, maxMs: 15 },
-  { msg: null, minMs: 30, maxMs: 1500 },
   { msg: 'upload started', minMs: 0, maxMs: 400 },
   { msg: null, minMs: 30, maxMs: 1500 },
+  // ack: once the hub holds every chunk of the batch being uploaded (barrier fired), kill at once —
+  // the agent is taking the last acknowledgements in, or confirming the barrier.
+  { msg: 'upload started', minMs: 0, maxMs: 10, ack: true },
   { msg: 'all chunks acknowledged by the hub', minMs: 0, maxMs: 30 },
-] as const;
+];
+const PARSE_AIM: Aim = { msg: 'drive detected', minMs: 0, maxMs: 300 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const PARSE_AIM = { msg: 'drive detected', minMs: 0, maxMs: 300 } as const;
+const readDrives = (stateDir: string) => readFile(path.join(stateDir, 'journal.json'), 'utf8').then((x) => (JSON.parse(x) as { drives: DriveEntry[] }).drives, () => [] as DriveEntry[]);
+
+/** True once the hub holds every chunk of the batch (its barrier fired). */
+async function hubHasAll(t: TestHub, batchId: string): Promise<boolean> {
+  const state = (await t.hub.batches.get(batchId))?.state;
+  return state !== undefined && state !== 'pending' && state !== 'uploading';
+}
+
+/** Everything the hub holds, for the audit. */
+async function hubEvidence(t: TestHub, vin: string): Promise<HubEvidence> {
+  const batches = await t.hub.batches.list({ vin, limit: 10_000 });
+  return {
+    batches: await Promise.all(batches.map(async (b) => ({
+      batch_id: b.batch_id, manifest: b.manifest,
+      uploadedEvents: (await t.hub.batches.events(b.batch_id)).filter((e) => e.state === 'uploaded').length,
+      ledger: await t.hub.batches.chunks(b.batch_id),
+    }))),
+    objectKeys: await t.hub.objects.list('batches/'),
+  };
+}
 
 async function main(): Promise<number> {
   const t = await startTestHub();
@@ -60,6 +71,7 @@ async function main(): Promise<number> {
     recordingsDir: path.join(work, 'recordings'), stateDir: path.join(work, 'state'), detect: 'marker',
     scanIntervalMs: 200, chunkBytes: 16 * 1024, inflight: 4, bandwidthBytesPerS: 50_000, ackTimeoutMs: 5000, reconnectMinMs: 100, reconnectMaxMs: 1000, logLevel: 'debug', nice: 0,
   };
+  const stateDir = cfg.stateDir as string;
   const started = Date.now();
   let drivesWritten = 0;
   const addDrive = async () => {
@@ -70,7 +82,7 @@ async function main(): Promise<number> {
     drivesWritten++;
   };
   await mkdir(cfg.recordingsDir as string, { recursive: true });
-  const phases: Record<string, number> = {};
+  const stages: Record<string, number> = {};
   let kills = 0;
   try {
     await addDrive();
@@ -83,15 +95,23 @@ async function main(): Promise<number> {
       }
       const a = await AgentProcess.start(work, cfg);
       await a.waitFor((l) => l.msg === 'agent started', 60_000);
-      // Every other life aims at one stage (the log line that opens it, plus a little); the rest kill at random.
-      // A drive just added is parsed right after start: aim at its parse.
-      const aim = fresh ? PARSE_AIM : (AIMS[kills % AIMS.length] as (typeof AIMS)[number]);
-      if (aim.msg) await a.waitFor((l) => l.msg === aim.msg, 2500).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, aim.minMs + rng.next() * (aim.maxMs - aim.minMs)));
-      const journal = await readFile(path.join(cfg.stateDir as string, 'journal.json'), 'utf8').then((x) => (JSON.parse(x) as { drives: DriveEntry[] }).drives, () => []);
+      // A drive just added is parsed right after start: aim at its parse. Otherwise cycle through the aims.
+      const aim = fresh ? PARSE_AIM : (AIMS[kills % AIMS.length] as Aim);
+      let seen: { msg: string; [k: string]: unknown } | undefined;
+      if (aim.msg) await a.waitFor((l) => l.msg === aim.msg && !!(seen = l), 2500).catch(() => undefined);
+      if (aim.ack && seen) {
+        const batchId = String(seen['batch_id']);
+        const end = Date.now() + 20_000;
+        while (!(await hubHasAll(t, batchId)) && Date.now() < end) await sleep(5);
+      }
+      await sleep(aim.minMs + rng.next() * (aim.maxMs - aim.minMs));
       const last = a.last()?.msg;
       await a.kill('SIGKILL');
-      for (const phase of phasesAt(journal, last)) phases[phase] = (phases[phase] ?? 0) + 1;
+      // Stages from the journal as the kill left it, and the hub at that moment.
+      const atDeath = await readDrives(stateDir);
+      const complete = new Set<string>();
+      for (const d of atDeath) if (d.state === 'uploading' && d.batch_id && (await hubHasAll(t, d.batch_id))) complete.add(d.batch_id);
+      for (const s of stagesAt(atDeath, last, complete)) stages[s] = (stages[s] ?? 0) + 1;
       kills++;
     }
     while (drivesWritten < DRIVES) await addDrive();
@@ -100,38 +120,26 @@ async function main(): Promise<number> {
     const deadline = Date.now() + 180_000;
     let drives: DriveEntry[] = [];
     for (;;) {
-      drives = await readFile(path.join(cfg.stateDir as string, 'journal.json'), 'utf8').then((s) => (JSON.parse(s) as { drives: DriveEntry[] }).drives, () => []);
+      drives = await readDrives(stateDir);
       if (drives.length === DRIVES && drives.every((d) => d.state === 'complete' || d.state === 'quarantined')) break;
       if (Date.now() > deadline) throw new Error(`drives not complete after the last restart: ${JSON.stringify(drives.map((d) => [d.name, d.state]))}`);
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
     }
     await a.kill('SIGTERM');
 
-    let lost = 0;
-    let duplicates = 0;
-    let barrierErrors = 0;
-    const problems: string[] = [];
-    for (const d of drives) {
-      if (d.state !== 'complete' || !d.batch_id) {
-        problems.push(`${d.name}: ${d.state} ${d.reason ?? ''}`);
-        continue;
-      }
-      const b = await t.hub.batches.get(d.batch_id);
-      const ledger = await t.hub.batches.chunks(d.batch_id);
-      const keys = new Set(ledger.map((c) => `${c.file_id}/${c.chunk_index}`));
-      const expected = b?.chunks_expected ?? -1;
-      lost += Math.max(0, expected - keys.size);
-      duplicates += ledger.length - keys.size;
-      if (expected !== d.chunks) problems.push(`${d.name}: hub expects ${expected} chunks, the agent packed ${d.chunks}`);
-      const uploaded = (await t.hub.batches.events(d.batch_id)).filter((e) => e.state === 'uploaded').length;
-      if (uploaded !== 1) {
-        barrierErrors++;
-        problems.push(`${d.name}: barrier fired ${uploaded} times`);
-      }
+    const done = drives.filter((d) => d.state === 'complete');
+    const audit = auditExactlyOnce(done.map((d) => ({ name: d.name, bytes: d.size })), await hubEvidence(t, vin));
+    const problems = [...audit.problems];
+    for (const d of drives.filter((x) => x.state !== 'complete')) problems.push(`${d.name}: ${d.state} ${d.reason ?? ''}`);
+    for (const d of done) {
+      const b = await t.hub.batches.get(d.batch_id as string);
+      if (b?.chunks_expected !== d.chunks) problems.push(`${d.name}: hub expects ${b?.chunks_expected} chunks, the agent packed ${d.chunks}`);
     }
-    const ok = problems.length === 0 && lost === 0 && duplicates === 0 && barrierErrors === 0;
-    process.stdout.write(`${JSON.stringify({ seed: SEED, kills, phases, drives: drives.length, chunks: drives.reduce((n, d) => n + (d.chunks ?? 0), 0), wall_s: Math.round((Date.now() - started) / 1000), problems })}\n`);
-    process.stdout.write(`kills=${kills} lost=${lost} duplicates=${duplicates} drives=${drives.filter((d) => d.state === 'complete').length}\n`);
+    const unkilled = REQUIRED_STAGES.filter((s) => !stages[s]);
+    if (unkilled.length) problems.push(`no kill during ${unkilled.join(', ')} (kills by stage: ${JSON.stringify(stages)})`);
+    const ok = problems.length === 0 && audit.lost === 0 && audit.duplicates === 0;
+    process.stdout.write(`${JSON.stringify({ seed: SEED, kills, stages, drives: drives.length, chunks: done.reduce((n, d) => n + (d.chunks ?? 0), 0), wall_s: Math.round((Date.now() - started) / 1000), problems: problems.slice(0, 50) })}\n`);
+    process.stdout.write(`kills=${kills} lost=${audit.lost} duplicates=${audit.duplicates} drives=${done.length}\n`);
     return ok ? 0 : 1;
   } finally {
     await t.stop();
