@@ -48,12 +48,21 @@ describe('argus sim', () => {
     expect(label).toMatchObject({ seed: 1, durationS: 20, unknownAnomaly: true, platform: 'J7' });
   });
 
+  it('injects the unknown anomaly named by --anomaly-kind', async () => {
+    const io = capture();
+    expect(await runSimCli(['--out', join(dir, 'k.mcap'), '--duration', '100', '--seed', '2', '--json', '--anomaly-kind', 'stuck_signal:1'])).toBe(0);
+    const label = JSON.parse(io.out().trim().split('\n')[1] ?? '{}');
+    expect(label).toMatchObject({ unknownAnomaly: true, anomaly: { kind: 'stuck_signal', signal: '/localization/pose.x' } });
+  });
+
   it.each([
     [['--duration', '10'], /--out is required/],
     [['--out', 'x.mcap', '--platform', 'Z9'], /--platform/],
     [['--out', 'x.mcap', '--compression', 'gzip'], /--compression/],
     [['--out', 'x.mcap', '--duration', 'long'], /--duration needs a number/],
     [['--out', 'x.mcap', '--fw', 'adcu'], /--fw needs/],
+    [['--out', 'x.mcap', '--anomaly-kind', 'gremlins'], /--anomaly-kind must be one of/],
+    [['--out', join(tmpdir(), 'argus-sim-never.mcap'), '--anomaly-kind', 'stuck_signal:7'], /unknown anomaly stuck_signal variant 7/],
     [['--out', join(tmpdir(), 'argus-sim-never.mcap'), '--fault', '0xC002', '--platform', 'T2'], /does not occur on platform T2/],
     [['--out', join(tmpdir(), 'argus-sim-never.mcap'), '--fault', '0xZZZZ'], /unknown fault/],
   ])('rejects %j with exit code 2', async (args, message) => {

@@ -6,14 +6,15 @@
  */
 import { parseArgs } from 'node:util';
 import type { Compression } from './compression.js';
-import { FAULT_CODES } from './faults/index.js';
+import { FAULT_CODES, UNKNOWN_ANOMALY_KINDS, type UnknownAnomalyKind } from './faults/index.js';
 import { SimOptionsError, type FaultRequest } from './scenario.js';
 import { PLATFORMS, type FirmwareComponent, type Platform } from './vehicle-metadata.js';
 import { writeDrive, type WriteDriveOptions } from './write-drive.js';
 
 const USAGE = `usage: argus sim --out FILE [options]
   --fault CODE[@START_S]   inject a catalogue fault (repeatable), e.g. 0xA001 or 0xA001@60
-  --anomaly                inject an anomaly no catalogue entry describes
+  --anomaly                inject an anomaly no catalogue entry describes (pack temperature rise)
+  --anomaly-kind KIND[:N]  inject that kind of unknown anomaly, variant N (default 0)
   --platform J7|K1|T2      platform (default J7)
   --duration S             drive length in seconds (default 180)
   --seed N                 PRNG seed (same seed, same bytes)
@@ -28,7 +29,8 @@ const USAGE = `usage: argus sim --out FILE [options]
   --start-time RFC3339     drive start time
   --vin VIN  --vehicle-id ID
   --json                   print the scenario label as JSON after the summary
-fault codes: ${FAULT_CODES.join(' ')}`;
+fault codes: ${FAULT_CODES.join(' ')}
+anomaly kinds: ${UNKNOWN_ANOMALY_KINDS.join(' ')}`;
 
 class UsageError extends Error {}
 
@@ -37,6 +39,14 @@ function num(name: string, v: string | undefined): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new UsageError(`--${name} needs a number, got "${v}"`);
   return n;
+}
+
+function anomalyOption(flag: boolean | undefined, kind: string | undefined): WriteDriveOptions['unknownAnomaly'] {
+  if (kind === undefined) return flag ?? false;
+  const [k = '', n] = kind.split(':');
+  const variant = num('anomaly-kind', n) ?? 0;
+  if (!(UNKNOWN_ANOMALY_KINDS as readonly string[]).includes(k)) throw new UsageError(`--anomaly-kind must be one of ${UNKNOWN_ANOMALY_KINDS.join(', ')}`);
+  return { kind: k as UnknownAnomalyKind, variant };
 }
 
 function parse(argv: string[]): { options: WriteDriveOptions; json: boolean } {
@@ -48,6 +58,7 @@ function parse(argv: string[]): { options: WriteDriveOptions; json: boolean } {
       out: { type: 'string', short: 'o' },
       fault: { type: 'string', multiple: true },
       anomaly: { type: 'boolean' },
+      'anomaly-kind': { type: 'string' },
       platform: { type: 'string' },
       duration: { type: 'string' },
       seed: { type: 'string' },
@@ -95,7 +106,7 @@ function parse(argv: string[]): { options: WriteDriveOptions; json: boolean } {
     compression: compression as Compression,
     faults,
     firmware,
-    unknownAnomaly: values.anomaly ?? false,
+    unknownAnomaly: anomalyOption(values.anomaly, values['anomaly-kind']),
     healthyNoise: !(values['no-noise'] ?? false),
     summary: !(values['no-summary'] ?? false),
     chunked: !(values['no-chunks'] ?? false),

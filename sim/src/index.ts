@@ -5,7 +5,8 @@
 export { writeDrive, type WriteDriveOptions, type WriteDriveResult } from './write-drive.js';
 export { runSimCli } from './cli.js';
 export { FAULTS, FAULT_CODES, FAULT_PLATFORMS, FAULT_INJECTORS, normaliseFaultCode, type FaultInfo } from './faults/index.js';
-export type { AnomalyLabel, FaultInjector, FaultWindow } from './faults/index.js';
+export { UNKNOWN_ANOMALY_KINDS, anomalyVariants } from './faults/index.js';
+export type { AnomalyLabel, FaultInjector, FaultWindow, UnknownAnomalyKind, UnknownAnomalyRequest } from './faults/index.js';
 export { planScenario, SimOptionsError, type FaultRequest, type ScenarioLabel, type ScenarioPlan } from './scenario.js';
 export type { NoiseLabel } from './healthy-noise.js';
 export { REFERENCE_TOPICS, TOPIC, CAN_BUSES, topicSpec, type TopicName, type TopicSpec } from './reference-vehicle.js';

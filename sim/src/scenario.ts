@@ -5,7 +5,8 @@
 import type { Interval } from './drive-profile.js';
 import type { Effect } from './effects.js';
 import {
-  ANOMALY_DURATION_S, FAULT_INJECTORS, FAULT_PLATFORMS, normaliseFaultCode, packTempAnomaly, type AnomalyLabel,
+  anomalyDurationS, FAULT_INJECTORS, FAULT_PLATFORMS, isAnomalyRequest, normaliseFaultCode, UNKNOWN_ANOMALY_KINDS, unknownAnomaly,
+  type AnomalyLabel, type UnknownAnomalyRequest,
 } from './faults/index.js';
 import { planHealthyNoise, type NoiseLabel } from './healthy-noise.js';
 import { deriveSeed, Rng } from './prng.js';
@@ -23,7 +24,7 @@ export interface ScenarioLabel {
   firmware: Firmware;
   /** Injected faults with their active window, s from drive start. */
   faults: { code: string; startS: number; endS: number }[];
-  /** Whether the unknown anomaly was injected (details in `anomaly`). */
+  /** Whether an unknown anomaly was injected (details in `anomaly`). */
   unknownAnomaly: boolean;
   anomaly: AnomalyLabel | null;
   /** Healthy-noise events (not faults). */
@@ -51,7 +52,8 @@ export interface ScenarioInput {
   platform: Platform;
   firmware: Firmware;
   faults: readonly FaultRequest[];
-  unknownAnomaly: boolean;
+  /** `true`: the pack-temperature rise; or which kind (and variant) to inject. */
+  unknownAnomaly: boolean | UnknownAnomalyRequest;
   healthyNoise: boolean;
 }
 
@@ -93,10 +95,15 @@ export function planScenario(input: ScenarioInput): ScenarioPlan {
 
   let anomaly: AnomalyLabel | null = null;
   if (input.unknownAnomaly) {
-    const startS = pickStart(rng, input.durationS, ANOMALY_DURATION_S);
-    const a = packTempAnomaly(startS, Math.min(input.durationS, startS + ANOMALY_DURATION_S), deriveSeed(input.seed, 'anomaly'));
+    const req: UnknownAnomalyRequest = input.unknownAnomaly === true ? { kind: 'pack_temp_rise' } : input.unknownAnomaly;
+    if (!isAnomalyRequest(req)) {
+      throw new SimOptionsError(`unknown anomaly ${String(req.kind)} variant ${String(req.variant ?? 0)} (kinds: ${UNKNOWN_ANOMALY_KINDS.join(', ')})`);
+    }
+    const lenS = anomalyDurationS(req.kind);
+    const startS = pickStart(rng, input.durationS, lenS);
+    const a = unknownAnomaly(req, startS, Math.min(input.durationS, startS + lenS), deriveSeed(input.seed, 'anomaly'));
     effects.push(a.effect);
-    anomaly = a.label;
+    anomaly = { ...a.label, startS: round1(a.label.startS), endS: round1(a.label.endS) };
   }
 
   const noise = input.healthyNoise ? planHealthyNoise(input.seed, input.durationS) : { effects: [], labels: [] };
@@ -109,7 +116,7 @@ export function planScenario(input: ScenarioInput): ScenarioPlan {
       platform: input.platform,
       firmware: input.firmware,
       faults,
-      unknownAnomaly: input.unknownAnomaly,
+      unknownAnomaly: input.unknownAnomaly !== false,
       anomaly,
       noise: noise.labels.map((n) => ({ ...n, startS: round1(n.startS), endS: round1(n.endS) })),
       seed: input.seed,

@@ -13,6 +13,7 @@ import { encoderFor, type Encoder } from './encoders.js';
 import { FileWritable } from './file-writable.js';
 import { Rng } from './prng.js';
 import { REFERENCE_TOPICS, type TopicSpec } from './reference-vehicle.js';
+import type { UnknownAnomalyRequest } from './faults/index.js';
 import { planScenario, SimOptionsError, type FaultRequest, type ScenarioLabel } from './scenario.js';
 import { applyEffects, mergeByTime, type SimContext } from './topic-model.js';
 import {
@@ -34,8 +35,11 @@ export interface WriteDriveOptions {
   firmware?: Partial<Record<FirmwareComponent, string>>;
   /** Faults to inject; each starts at `startS` or at a random time. */
   faults?: FaultRequest[];
-  /** Inject an anomaly no catalogue entry describes (pack temperature rise). */
-  unknownAnomaly?: boolean;
+  /**
+   * Inject an anomaly no catalogue entry describes: `true` for the pack
+   * temperature rise, or `{ kind, variant }` (see UNKNOWN_ANOMALY_KINDS).
+   */
+  unknownAnomaly?: boolean | UnknownAnomalyRequest;
   /** Everyday irregularities that are not faults (default true). */
   healthyNoise?: boolean;
   /** Chunk compression (default zstd). */

@@ -27,4 +27,7 @@ for (const code of FAULT_CODES) {
 
 export type { FaultInjector, FaultWindow } from './fault-injector.js';
 export { FAULTS, FAULT_CODES, FAULT_PLATFORMS, normaliseFaultCode, type FaultInfo } from './fault-codes.js';
-export { packTempAnomaly, ANOMALY_DURATION_S, type AnomalyLabel } from './unknown-anomaly.js';
+export {
+  packTempAnomaly, unknownAnomaly, isAnomalyRequest, anomalyVariants, anomalyDurationS, ANOMALY_DURATION_S, UNKNOWN_ANOMALY_KINDS,
+  type AnomalyLabel, type UnknownAnomalyKind, type UnknownAnomalyRequest,
+} from './unknown-anomaly.js';
