@@ -23,7 +23,7 @@ export async function processDrive(file: string, cfg: AgentConfig, log: Logger, 
   try {
     batch = await packRecording(file, {
       stateDir: cfg.stateDir, vin: cfg.vin, log, codec: { encoding: cfg.compression, level: cfg.compressionLevel },
-      parse: { topics: cfg.topics, excludeTopics: cfg.excludeTopics, chunkBytes: cfg.chunkBytes, decimate: cfg.decimate },
+      parse: { topics: cfg.topics, excludeTopics: cfg.excludeTopics, chunkBytes: cfg.chunkBytes, decimate: cfg.decimate, maxRateHz: cfg.maxRateHz },
     });
   } catch (err) {
     const reason = `${(err as { code?: string }).code ?? 'PARSE_FAILED'}: ${(err as Error).message}`;

@@ -18,4 +18,12 @@ describe('loadAgentConfig', () => {
     for (const k of ['token', 'mqttUrl', 'chunkBytes', 'colour', 'ARGUS_AGENT_NICENESS', 'detect']) expect(text).toContain(k);
     expect((err as AgentConfigError).code).toBe('BAD_CONFIG');
   });
+  it('takes per-topic decimation and rate caps from the file or as JSON in the environment, and refuses bad ones', () => {
+    const c = loadAgentConfig({ token: 't', decimate: { '/imu': 10 } }, { ARGUS_AGENT_MAX_RATE_HZ: '{"/sensors/camera_*": 2}' });
+    expect(c.decimate).toEqual({ '/imu': 10 });
+    expect(c.maxRateHz).toEqual({ '/sensors/camera_*': 2 });
+    expect(() => loadAgentConfig({ token: 't', maxRateHz: { '/x': 0 } }, {})).toThrow(/maxRateHz/);
+    expect(() => loadAgentConfig({ token: 't' }, { ARGUS_AGENT_MAX_RATE_HZ: '2' })).toThrow(/maxRateHz/);
+    expect(() => loadAgentConfig({ token: 't' }, { ARGUS_AGENT_MAX_RATE_HZ: '{oops' })).toThrow(/ARGUS_AGENT_MAX_RATE_HZ: not JSON/);
+  });
 });

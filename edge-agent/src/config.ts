@@ -34,6 +34,8 @@ export const AgentConfig = z.strictObject({
   excludeTopics: z.array(z.string()).default([]),
   /** Keep every Nth message of a topic, e.g. `{ "/imu": 10 }`. */
   decimate: z.record(z.string(), int(1, 1_000_000)).default({}),
+  /** At most this many messages per second of log time on a topic (after `decimate`), e.g. `{ "/camera/*": 2 }`. */
+  maxRateHz: z.record(z.string(), z.number().positive().max(1_000_000)).default({}),
   /** Chunks in flight (published, not yet acknowledged by the hub). */
   inflight: int(1, 1000).default(16),
   /** How long to wait for the hub's acknowledgement of a chunk before re-sending it, ms. */
@@ -85,7 +87,7 @@ export const AGENT_ENV: Record<string, keyof AgentConfig> = {
   ARGUS_AGENT_CA_FILE: 'caFile', ARGUS_AGENT_RECORDINGS_DIR: 'recordingsDir', ARGUS_AGENT_STATE_DIR: 'stateDir',
   ARGUS_AGENT_DETECT: 'detect', ARGUS_AGENT_STABLE_SECONDS: 'stableSeconds', ARGUS_AGENT_SCAN_INTERVAL_MS: 'scanIntervalMs',
   ARGUS_AGENT_CHUNK_BYTES: 'chunkBytes', ARGUS_AGENT_COMPRESSION: 'compression', ARGUS_AGENT_COMPRESSION_LEVEL: 'compressionLevel', ARGUS_AGENT_TOPICS: 'topics',
-  ARGUS_AGENT_EXCLUDE_TOPICS: 'excludeTopics', ARGUS_AGENT_DECIMATE: 'decimate', ARGUS_AGENT_INFLIGHT: 'inflight',
+  ARGUS_AGENT_EXCLUDE_TOPICS: 'excludeTopics', ARGUS_AGENT_DECIMATE: 'decimate', ARGUS_AGENT_MAX_RATE_HZ: 'maxRateHz', ARGUS_AGENT_INFLIGHT: 'inflight',
   ARGUS_AGENT_ACK_TIMEOUT_MS: 'ackTimeoutMs', ARGUS_AGENT_BANDWIDTH: 'bandwidthBytesPerS', ARGUS_AGENT_OUTBOX_QUOTA: 'outboxQuotaBytes',
   ARGUS_AGENT_RECONNECT_MIN_MS: 'reconnectMinMs', ARGUS_AGENT_RECONNECT_MAX_MS: 'reconnectMaxMs',
   ARGUS_AGENT_HTTP_FALLBACK_MS: 'httpFallbackAfterMs', ARGUS_AGENT_NICE: 'nice', ARGUS_AGENT_CONCURRENCY: 'concurrency',
@@ -107,7 +109,7 @@ export function loadAgentConfig(file: Record<string, unknown>, env: Record<strin
       continue;
     }
     if (key === 'topics' || key === 'excludeTopics') merged[key] = value.split(',').map((s) => s.trim()).filter(Boolean);
-    else if (key === 'decimate') {
+    else if (key === 'decimate' || key === 'maxRateHz') {
       try {
         merged[key] = JSON.parse(value);
       } catch {

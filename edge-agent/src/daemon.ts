@@ -158,7 +158,7 @@ export class AgentDaemon {
     try {
       const batch = await packRecording(file, {
         stateDir: this.cfg.stateDir, vin: this.cfg.vin, log: this.log, codec: { encoding: this.cfg.compression, level: this.cfg.compressionLevel },
-        parse: { topics: this.cfg.topics, excludeTopics: this.cfg.excludeTopics, chunkBytes: this.cfg.chunkBytes, decimate: this.cfg.decimate },
+        parse: { topics: this.cfg.topics, excludeTopics: this.cfg.excludeTopics, chunkBytes: this.cfg.chunkBytes, decimate: this.cfg.decimate, maxRateHz: this.cfg.maxRateHz },
         // The outbox lock is held from admission until the journal says 'packed', so the
         // uploader never seals a batch that eviction is trimming, and two admissions never race.
         admit: async (m, bytes) => {
