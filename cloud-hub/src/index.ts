@@ -4,6 +4,8 @@ export { buildReport } from './pipeline/diagnose-stage.js';
 export { createGatherer } from './gather/gatherer.js';
 export { watchesFromKb } from './gather/watch-spec.js';
 export { demoKnowledgeBase } from './kb/demo-kb.js';
+export { demoBaseline } from './kb/demo-baseline.js';
+export { learnBaseline, HealthyBaseline, type HealthyDrive } from './diagnosis/healthy-baseline.js';
 export { openDatabase, type Database } from './db/database.js';
 export * from './retrieval/index.js';
 export * from './embedding/index.js';

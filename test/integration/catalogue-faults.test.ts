@@ -7,8 +7,9 @@ import { FAULT_CODES, FAULT_PLATFORMS, randomVin, Rng, writeDrive, type Platform
 import { gatherRecording } from '../../cli/src/diagnose-command.js';
 
 // Every catalogue fault on every platform it occurs on, through the real path
-// minus the network: simulator MCAP → native parser CSV → gather → rule diagnosis.
-// The first finding must be the injected fault (root first).
+// minus the network: simulator MCAP → native parser CSV → gather → rule diagnosis
+// with the shipped healthy baseline. The first finding must be the injected
+// fault (root first), and no unknown anomaly may stand beside it.
 describe('every catalogue fault is diagnosed as the first finding', () => {
   let dir: string;
   const kb = demoKnowledgeBase();
@@ -34,6 +35,8 @@ describe('every catalogue fault is diagnosed as the first finding', () => {
         const r = await diagnose(code, platform, s);
         expect(r.status).toBe('fault');
         expect(r.findings[0]?.code).toBe(code);
+        // Its side effects (a slower perception under throttling, a less certain pose without GNSS) stay with it, never as unknown findings.
+        expect(r.findings.filter((f) => f.code === null).map((f) => f.name)).toEqual([]);
       });
     }
   }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, DiagnosisReport } from '@argus/shared';
-import { randomVin, Rng, writeDrive, type Platform } from '@argus/sim';
+import { randomVin, Rng, writeDrive, type Platform, type UnknownAnomalyRequest } from '@argus/sim';
 import { diagnoseRecording, openOfflineKnowledge, type OfflineKnowledge } from '../../cli/src/diagnose-command.js';
 
 // The supervisor on real drives: sim MCAP → native parse → gather → graph with
@@ -22,9 +22,9 @@ describe('supervisor diagnosis', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function drive(name: string, o: { platform: Platform; seed: number; faults?: { code: string }[]; firmware?: Record<string, string>; unknownAnomaly?: boolean }): Promise<string> {
+  async function drive(name: string, o: { platform: Platform; seed: number; faults?: { code: string }[]; firmware?: Record<string, string>; unknownAnomaly?: boolean | UnknownAnomalyRequest }): Promise<string> {
     const file = path.join(dir, `${name}.mcap`);
-    await writeDrive({ out: file, seed: o.seed, platform: o.platform, vin: randomVin(Rng.derive(o.seed, 'vin'), o.platform), faults: o.faults ?? [], durationS: 180, ...(o.firmware ? { firmware: o.firmware } : {}), ...(o.unknownAnomaly ? { unknownAnomaly: true } : {}) });
+    await writeDrive({ out: file, seed: o.seed, platform: o.platform, vin: randomVin(Rng.derive(o.seed, 'vin'), o.platform), faults: o.faults ?? [], durationS: 180, ...(o.firmware ? { firmware: o.firmware } : {}), ...(o.unknownAnomaly ? { unknownAnomaly: o.unknownAnomaly } : {}) });
     return file;
   }
   const steps = (r: DiagnosisReport) => r.trace.map((t) => t.step).filter((s) => s.startsWith('supervisor.'));
@@ -59,6 +59,21 @@ describe('supervisor diagnosis', () => {
     expect(r.status).toBe('unknown');
     expect(r.findings.every((f) => f.code === null && f.cause_id === null)).toBe(true);
     expect(r.findings[0]!.evidence.some((e) => e.kind === 'kb' && e.text.startsWith('nearest entry') && typeof e.score === 'number')).toBe(true);
+  });
+
+  // Not only the pack temperature: a frozen value, a step, an oscillation, a collapsed rate, an ERROR burst.
+  it.each([
+    ['stuck_signal', 0, 'J7', /scan_meta count: stuck/],
+    ['level_step', 2, 'K1', /can\/stats error_frames/],
+    ['oscillation', 2, 'T2', /imu\/data angular_velocity\.x: oscillation/],
+    ['rate_collapse', 1, 'J7', /localization\/pose rate collapsed/],
+    ['error_burst', 0, 'K1', /ERROR burst from tf/],
+  ] as const)('reports a %s (variant %i) on %s as unknown', async (kind, variant, platform, name) => {
+    const r = DiagnosisReport.parse(await diagnoseRecording(await drive(`u-${kind}`, { platform, seed: 30 + variant, unknownAnomaly: { kind, variant } }), k));
+    expect(r.status).toBe('unknown');
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0]).toMatchObject({ code: null, cause_id: null, name: expect.stringMatching(name) });
+    expect(r.findings[0]!.evidence[0]!.text).toMatch(/healthy|not described by the knowledge base/);
   });
 
   it('a healthy drive stays healthy', async () => {

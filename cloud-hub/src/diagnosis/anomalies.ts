@@ -1,19 +1,26 @@
 /**
  * Strong anomalies that no knowledge-base entry describes: a topic that goes
  * silent for a long time, a diagnostics ERROR/STALE that persists, a FATAL
- * log line. Deliberately conservative: healthy noise (short gaps, single
- * WARNs, INFO/WARN chatter) never qualifies.
+ * log line — and, given the platform's healthy baseline, any field or topic
+ * that behaves unlike every healthy drive (baseline-anomalies.ts).
+ * Deliberately conservative: healthy noise (short gaps, single WARNs,
+ * INFO/WARN chatter) never qualifies.
  */
 import { statusMatches } from '../gather/event-accumulators.js';
 import type { DriveFeatures } from '../gather/features.js';
 import { watchForRule } from '../gather/watch-spec.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
+import { baselineAnomalies } from './baseline-anomalies.js';
+import type { PlatformBaseline } from './healthy-baseline.js';
 
 /** One unexplained anomaly. */
 export interface Anomaly {
-  kind: 'silence' | 'status' | 'log';
+  /** silence and rate: timing of a topic; value: a field's behaviour; status: diagnostics; log: log lines. */
+  kind: 'silence' | 'rate' | 'value' | 'status' | 'log';
   name: string;
   topic: string;
+  /** The node of a log anomaly (others: unset). */
+  node?: string;
   t_start_s: number;
   t_end_s: number;
   text: string;
@@ -28,8 +35,8 @@ export const STATUS_MIN_RUN_S = 10;
 
 const s1 = (x: number): string => (Math.round(x * 10) / 10).toFixed(1);
 
-/** Finds the strong anomalies of a drive not described by `kb`. */
-export function detectAnomalies(f: DriveFeatures, kb: KnowledgeBase): Anomaly[] {
+/** Finds the strong anomalies of a drive not described by `kb`; with `baseline`, also the deviations from healthy drives. */
+export function detectAnomalies(f: DriveFeatures, kb: KnowledgeBase, baseline?: PlatformBaseline): Anomaly[] {
   const out: Anomaly[] = [];
   for (const [topic, t] of Object.entries(f.topics)) {
     if (t.median_period_s === null || (t.columns.includes('msg') && t.columns.includes('level'))) continue;
@@ -74,11 +81,15 @@ export function detectAnomalies(f: DriveFeatures, kb: KnowledgeBase): Anomaly[] 
       kind: 'log',
       name: `FATAL from ${g.node}: ${g.text.slice(0, 80)}`,
       topic: logTopic,
+      node: g.node,
       t_start_s: g.first_s,
       t_end_s: g.last_s,
       text: `[${g.node}] ${g.text} (FATAL, ${g.count}×)`,
       confidence: 0.25,
     });
   }
-  return out;
+  if (!baseline) return out;
+  // A silent topic also shows as a rate drop: keep the silence.
+  const silent = new Set(out.filter((a) => a.kind === 'silence').map((a) => a.topic));
+  return [...out, ...baselineAnomalies(f, baseline, kb).filter((a) => !(a.kind === 'rate' && silent.has(a.topic)))];
 }

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { DriveFeatures } from '../gather/features.js';
 import { SEVERITY_RANK, type KbFault, type KnowledgeBase } from '../kb/knowledge-base.js';
 import { detectAnomalies, type Anomaly } from './anomalies.js';
+import type { HealthyBaseline } from './healthy-baseline.js';
 import { evaluateRule, type RuleOutcome } from './evaluate-rule.js';
 import { linkConsequences, ONSET_TOLERANCE_S } from './link-consequences.js';
 import { selectCause, type CauseSelection } from './select-cause.js';
@@ -30,6 +31,8 @@ export interface DiagnoseOptions {
   now?: () => number;
   /** Report unexplained anomalies as findings with code null (default true). */
   anomalies?: boolean;
+  /** Healthy baselines: deviations from the vehicle platform's are anomalies too (default: none). */
+  baseline?: HealthyBaseline;
 }
 
 /** A fault whose primary rule matched. */
@@ -120,8 +123,9 @@ export function diagnoseRules(features: DriveFeatures, vehicle: VehicleInfo, kb:
   });
 
   const anomalies: Anomaly[] = step('detect-anomalies', () => {
-    const list = options.anomalies === false ? [] : detectAnomalies(features, kb);
-    return { value: list, detail: { anomalies: list.map((a) => a.name) } };
+    const base = options.baseline?.platforms[vehicle.platform];
+    const list = options.anomalies === false ? [] : detectAnomalies(features, kb, base);
+    return { value: list, detail: { anomalies: list.map((a) => a.name), baseline: base ? `${vehicle.platform}, ${base.drives} healthy drives` : null } };
   });
 
   const { roots, unexplained } = step('link-consequences', () => {
@@ -185,7 +189,7 @@ function anomalyFinding(a: Anomaly): Finding {
     resolution: null,
     recommended_firmware: null,
     consequences: [],
-    evidence: [{ kind: a.kind === 'silence' ? 'signal' : a.kind, topic: a.topic, t_start_s: a.t_start_s, t_end_s: a.t_end_s, text: `${a.text} (not described by the knowledge base)` }],
+    evidence: [{ kind: a.kind === 'status' || a.kind === 'log' ? a.kind : 'signal', topic: a.topic, t_start_s: a.t_start_s, t_end_s: a.t_end_s, text: `${a.text} (not described by the knowledge base)` }],
   };
 }
 

@@ -1,8 +1,11 @@
 /**
  * Root before consequence: a detected fault whose knowledge-base signature
  * declares a `consequence` rule explains another detected fault (or an
- * anomaly) on the same signal, provided the root came first. Nothing else
- * links findings: no declared rule, or the wrong time order, means no link.
+ * anomaly) on the same signal, provided the root came first. A deviation
+ * from the healthy baseline (a value or rate anomaly) that begins while a
+ * detected fault is active is that fault's probable consequence — a
+ * catalogue fault's side effects are reported with the fault, not as
+ * unknown anomalies beside it. Nothing else links findings.
  */
 import type { Evidence } from '@argus/shared';
 import type { SignatureRule } from '../kb/knowledge-base.js';
@@ -13,6 +16,12 @@ import type { Detection } from './diagnose-rules.js';
 export const ONSET_TOLERANCE_S = 3;
 /** Share of the consequence's matching samples that must come after the root's onset. */
 export const AFTER_SHARE = 0.75;
+/**
+ * How long (s) before a fault's detected onset a coincident deviation may
+ * begin: thresholds are crossed after the underlying process has started
+ * (a CPU heats through 88 °C before it reaches the 95 °C of its signature).
+ */
+export const COINCIDENT_LEAD_S = 10;
 
 type Family = 'timing' | 'value' | 'status' | 'log';
 
@@ -58,6 +67,22 @@ export interface Links {
   roots: Detection[];
   unexplained: Anomaly[];
   links: { root: string; consequence: string; reason: string }[];
+}
+
+/** A status anomaly belongs to a rule on its status name, a log anomaly to a rule on its node (or on any node). */
+function sameSource(r: SignatureRule, a: Anomaly): boolean {
+  if (r.kind === 'status') return a.name.startsWith(`${signalOf(r)} `);
+  if (r.kind === 'log') return r.node === undefined || a.node === undefined || r.node === a.node;
+  return true;
+}
+
+/** Whether anomaly `a` begins while detection `d` is active (its matched rules' span, led by {@link COINCIDENT_LEAD_S}). */
+function coincident(d: Detection, a: Anomaly): boolean {
+  const matched = d.outcomes.filter((o) => o.matched && o.t_start_s !== undefined);
+  const onset = d.primary.t_start_s;
+  if (onset === undefined) return false;
+  const end = Math.max(d.primary.t_end_s ?? onset, ...matched.map((o) => o.t_end_s ?? o.t_start_s!));
+  return a.t_start_s >= onset - COINCIDENT_LEAD_S && a.t_start_s <= end + ONSET_TOLERANCE_S;
 }
 
 /** Links consequences to roots; mutates `explains` of the roots it returns. */
@@ -114,11 +139,11 @@ export function linkConsequences(detections: Detection[], anomalies: Anomaly[]):
 
   const unexplained: Anomaly[] = [];
   for (const a of anomalies) {
-    const fam: Family = a.kind === 'silence' ? 'timing' : a.kind;
+    const fam: Family = a.kind === 'silence' || a.kind === 'rate' ? 'timing' : a.kind;
     // Part of a detected fault's own signature: fold it in as evidence.
-    const own = roots.find((d) => d.fault.signature.some((r) => r.role !== 'consequence' && r.topic === a.topic && family(r) === fam && (fam !== 'status' || a.name.startsWith(`${signalOf(r)} `))));
+    const own = roots.find((d) => d.fault.signature.some((r) => r.role !== 'consequence' && r.topic === a.topic && family(r) === fam && sameSource(r, a)));
     if (own) {
-      own.primary.evidence.push({ kind: fam === 'timing' ? 'signal' : fam, topic: a.topic, t_start_s: a.t_start_s, t_end_s: a.t_end_s, text: a.text });
+      own.primary.evidence.push({ kind: fam === 'status' || fam === 'log' ? fam : 'signal', topic: a.topic, t_start_s: a.t_start_s, t_end_s: a.t_end_s, text: a.text });
       links.push({ root: own.fault.code, consequence: a.name, reason: 'part of the fault signature' });
       continue;
     }
@@ -126,12 +151,19 @@ export function linkConsequences(detections: Detection[], anomalies: Anomaly[]):
       const onset = d.primary.t_start_s ?? Infinity;
       return a.t_start_s >= onset - ONSET_TOLERANCE_S && d.fault.signature.some((r) => r.role === 'consequence' && r.topic === a.topic && family(r) === fam);
     });
-    if (!root) {
+    if (root) {
+      root.explains.push({ id: a.name, evidence: { kind: 'signal', topic: a.topic, t_start_s: a.t_start_s, t_end_s: a.t_end_s, text: `consequence: ${a.text}` } });
+      links.push({ root: root.fault.code, consequence: a.name, reason: `declared consequence on ${a.topic}, after the root's onset` });
+      continue;
+    }
+    const during = a.kind === 'value' || a.kind === 'rate' ? roots.find((d) => coincident(d, a)) : undefined;
+    if (!during) {
       unexplained.push(a);
       continue;
     }
-    root.explains.push({ id: a.name, evidence: { kind: 'signal', topic: a.topic, t_start_s: a.t_start_s, t_end_s: a.t_end_s, text: `consequence: ${a.text}` } });
-    links.push({ root: root.fault.code, consequence: a.name, reason: `declared consequence on ${a.topic}, after the root's onset` });
+    const why = `began at t=${s1(a.t_start_s)} s while ${during.fault.code} was active (from t=${s1(during.primary.t_start_s ?? 0)} s)`;
+    during.explains.push({ id: a.name, evidence: { kind: 'signal', topic: a.topic, t_start_s: a.t_start_s, t_end_s: a.t_end_s, text: `probable consequence, ${why}: ${a.text}` } });
+    links.push({ root: during.fault.code, consequence: a.name, reason: `deviation from the healthy baseline that ${why}` });
   }
   return { roots, unexplained, links };
 }

@@ -12,7 +12,6 @@ import { causeFromHits, routeItem } from './route.js';
 import type { NodeName, SupervisorState, WorkItem } from './state.js';
 import { queryFor } from './queries.js';
 import { summarize } from './summarize.js';
-import { valueAnomalies } from './value-anomalies.js';
 
 /** Collaborators of the nodes. */
 export interface NodeDeps {
@@ -28,9 +27,8 @@ const r2 = (x: number): number => Math.round(x * 100) / 100;
 /** Builds the node table. */
 export function buildNodes(d: NodeDeps): Record<NodeName, Node> {
   const analyst: Node = async (s) => {
-    const rules = diagnoseRules(s.features, s.vehicle, s.kb, { now: d.now });
-    const extra = valueAnomalies(s.features, s.kb).filter((a) => !rules.findings.some((f) => f.name === a.name));
-    const items: WorkItem[] = [...rules.findings, ...extra].map((finding) => {
+    const rules = diagnoseRules(s.features, s.vehicle, s.kb, { now: d.now, ...(s.baseline ? { baseline: s.baseline } : {}) });
+    const items: WorkItem[] = rules.findings.map((finding) => {
       const fault = finding.code ? s.kb.faults.find((f) => f.code === finding.code) : undefined;
       return { finding, candidates: fault ? selectCause(fault, s.vehicle).candidates : [], rounds: 0, queries: [], hits: [] };
     });
@@ -38,7 +36,7 @@ export function buildNodes(d: NodeDeps): Record<NodeName, Node> {
     return {
       state: { ...s, rules, items, trace },
       next: 'supervisor',
-      detail: { anomalies: items.map((i) => ({ code: i.finding.code, name: i.finding.name, t_start_s: firstTime(i.finding.evidence), candidates: i.candidates.map((c) => c.id) })), value_anomalies: extra.length },
+      detail: { anomalies: items.map((i) => ({ code: i.finding.code, name: i.finding.name, t_start_s: firstTime(i.finding.evidence), candidates: i.candidates.map((c) => c.id) })), unknown_anomalies: items.filter((i) => i.finding.code === null).length },
     };
   };
 
@@ -95,7 +93,7 @@ export function buildNodes(d: NodeDeps): Record<NodeName, Node> {
 
   const narrator: Node = async (s) => {
     const out = d.narrate ? await d.narrate(s) : s;
-    return { state: out, next: 'writer', detail: { model: out.narrative?.model ?? null, tokens_used: out.narrative?.tokens_used ?? 0, note: out.llmNote ?? null } };
+    return { state: out, next: 'writer', detail: { model: out.narrative?.model ?? out.llmUsage?.model ?? null, tokens_used: out.narrative?.tokens_used ?? out.llmUsage?.tokens_used ?? 0, note: out.llmNote ?? null } };
   };
 
   const writer: Node = async (s) => {

@@ -4,6 +4,7 @@
  */
 import type { Evidence, Finding, VehicleInfo } from '@argus/shared';
 import type { RuleDiagnosis, TraceStepValue } from '../diagnosis/diagnose-rules.js';
+import type { HealthyBaseline } from '../diagnosis/healthy-baseline.js';
 import type { DriveFeatures } from '../gather/features.js';
 import type { KbCause, KnowledgeBase } from '../kb/knowledge-base.js';
 import type { RetrievalHit, RetrievalMode } from '../retrieval/retriever.js';
@@ -39,9 +40,9 @@ export interface SupervisorPolicy {
   maxRounds: number;
   /** Take the fast path for a known code with one fitting cause (false in the vector-only baseline). */
   fastPath: boolean;
-  /** Retrieval ranking; 'vector' also drops the hard filters (baseline only). */
+  /** Retrieval ranking: 'hybrid' (vector + full text, RRF) or one signal alone (baselines). */
   retrievalMode: RetrievalMode;
-  /** Hard filters in retrieval (default true). */
+  /** Hard filters in retrieval (default true; false only in the vector-only baseline). */
   filters: boolean;
 }
 
@@ -60,6 +61,8 @@ export interface SupervisorState {
   vehicle: VehicleInfo;
   features: DriveFeatures;
   kb: KnowledgeBase;
+  /** Healthy baselines the log analyst compares the drive with (none: only the baseline-free checks). */
+  baseline?: HealthyBaseline;
   policy: SupervisorPolicy;
   rules?: RuleDiagnosis;
   items: WorkItem[];
@@ -68,8 +71,10 @@ export interface SupervisorState {
   status?: 'healthy' | 'fault' | 'unknown';
   summary?: string;
   narrative?: Narrative;
-  /** Why the LLM did not take part (when one was configured). */
+  /** Why the LLM's output was not used (when one was configured). */
   llmNote?: string;
+  /** Tokens the LLM spent without producing the narrative (stopped by the budget, unusable output). */
+  llmUsage?: { model: string; tokens_used: number };
   /** Extra evidence gathered for the whole drive. */
   notes: Evidence[];
   trace: TraceStepValue[];

@@ -4,7 +4,9 @@
  * same findings (only trace timings differ).
  */
 import type { DiagnosisReport, VehicleInfo } from '@argus/shared';
+import type { HealthyBaseline } from '../diagnosis/healthy-baseline.js';
 import type { DriveFeatures } from '../gather/features.js';
+import { demoBaseline } from '../kb/demo-baseline.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import type { Retriever } from '../retrieval/retriever.js';
 import { runGraph } from './graph.js';
@@ -15,6 +17,8 @@ import { DEFAULT_POLICY, type SupervisorPolicy, type SupervisorState } from './s
 export interface SuperviseOptions {
   retriever?: Retriever;
   policy?: Partial<SupervisorPolicy>;
+  /** Healthy baselines for the log analyst (default: the shipped one, learned with the demo KB; null: none). */
+  baseline?: HealthyBaseline | null;
   narrate?: (s: SupervisorState) => Promise<SupervisorState>;
 }
 
@@ -29,7 +33,8 @@ export async function supervise(
   batchId: string, vehicle: VehicleInfo, features: DriveFeatures, kb: KnowledgeBase, clock: { now: () => number; iso: string }, opts: SuperviseOptions = {},
 ): Promise<DiagnosisReport> {
   const state: SupervisorState = {
-    vehicle, features, kb, policy: { ...DEFAULT_POLICY, ...opts.policy }, items: [], retrievalsUsed: 0, findings: [], notes: [], trace: [],
+    vehicle, features, kb, policy: { ...DEFAULT_POLICY, ...opts.policy }, items: [],
+    ...(opts.baseline === null ? {} : { baseline: opts.baseline ?? demoBaseline() }), retrievalsUsed: 0, findings: [], notes: [], trace: [],
   };
   const nodes = buildNodes({ now: clock.now, ...(opts.retriever ? { retriever: opts.retriever } : {}), ...(opts.narrate ? { narrate: opts.narrate } : {}) });
   const s = await runGraph(nodes, 'analyst', state, clock.now);
@@ -43,7 +48,7 @@ export async function supervise(
     summary: s.summary ?? '',
     findings: s.findings,
     engine: SUPERVISOR_ENGINE,
-    ...(s.narrative ? { model: s.narrative.model, tokens_used: s.narrative.tokens_used } : {}),
+    ...(s.narrative ? { model: s.narrative.model, tokens_used: s.narrative.tokens_used } : s.llmUsage ? { model: s.llmUsage.model, tokens_used: s.llmUsage.tokens_used } : {}),
     trace: s.trace,
     created_at: clock.iso,
   };
