@@ -2,15 +2,20 @@
  * The labelled scenario set of `npm run eval:diagnosis`, from the drive
  * simulator: every catalogue fault on every platform, firmware variants
  * (including firmware where no cause applies), cascades and two faults in
- * one drive, healthy drives, unknown anomalies and truncated recordings.
- * Expected causes come from the reference fleet catalogue, not from our KB.
+ * one drive, healthy drives, every kind and variant of anomaly no catalogue
+ * entry describes, and truncated recordings. Expected causes come from the
+ * reference fleet catalogue, not from our KB. Seeds start at 5000: far from
+ * the healthy drives the shipped baseline was learned from (learn-baseline.ts).
  */
 import { readFileSync } from 'node:fs';
 import { versionInRange } from '@argus/cloud-hub';
-import { FAULT_CODES, FAULT_PLATFORMS, type Platform } from '@argus/sim';
+import { sharedPath } from '@argus/native/shared-data';
+import { anomalyVariants, FAULT_CODES, FAULT_PLATFORMS, PLATFORMS, UNKNOWN_ANOMALY_KINDS, type Platform, type UnknownAnomalyRequest } from '@argus/sim';
 
-/** Where the reference catalogue lives (the facts our KB was written from). */
-export const CATALOGUE = '/work/shared/fleet/fault-catalogue.json';
+/** Healthy drives per platform. */
+export const HEALTHY_PER_PLATFORM = 8;
+/** Drives per kind and variant of unknown anomaly (on different platforms). */
+export const UNKNOWN_PER_VARIANT = 2;
 
 interface CatCause { id: string; platforms: string[]; firmware_component: string; affected_versions: string }
 interface CatFault { code: string; platforms: string[]; causes: CatCause[] }
@@ -22,7 +27,7 @@ export interface Scenario {
   platform: Platform;
   firmware?: Record<string, string>;
   faults: { code: string; startS?: number }[];
-  unknownAnomaly?: boolean;
+  unknownAnomaly?: UnknownAnomalyRequest;
   /** Cut the recording at this share of its full size. */
   truncateShare?: number;
   seed: number;
@@ -33,9 +38,9 @@ export interface Scenario {
 /** Default firmware of the simulator per platform (copied from the fleet snapshot). */
 const VERSIONS = ['0.9.0', '1.5.0', '1.8.4', '1.9.2', '2.3.8', '2.4.2', '2.9.6', '3.0.1', '3.1.4', '3.2.1', '4.5.2', '4.5.9', '4.6.2', '4.7.0', '5.0.9', '5.1.3', '6.0.5', '6.1.2', '7.1.4', '7.2.1'];
 
-/** The catalogue's faults. */
+/** The catalogue's faults (`../shared/fleet/fault-catalogue.json` beside the repository). */
 export function catalogue(): CatFault[] {
-  return (JSON.parse(readFileSync(CATALOGUE, 'utf8')) as { faults: CatFault[] }).faults;
+  return (JSON.parse(readFileSync(sharedPath('fleet', 'fault-catalogue.json'), 'utf8')) as { faults: CatFault[] }).faults;
 }
 
 /** The catalogue's cause of `code` for a vehicle (null when none applies). */
@@ -72,10 +77,16 @@ export function scenarios(defaults: Record<Platform, Record<string, string>>): S
   for (const [a, b, platform] of pairs) {
     out.push({ id: `${a}+${b}/${platform}`, kind: 'two-faults', platform, faults: [{ code: a, startS: 30 }, { code: b, startS: 90 }], seed: seed++, expectedTop: [a, b] });
   }
-  for (const platform of ['J7', 'K1', 'T2'] as const) {
-    for (let i = 0; i < 3; i++) {
-      out.push({ id: `healthy/${platform}/${i}`, kind: 'healthy', platform, faults: [], seed: seed++, expectedTop: [] });
-      out.push({ id: `unknown/${platform}/${i}`, kind: 'unknown', platform, faults: [], unknownAnomaly: true, seed: seed++, expectedTop: [] });
+  for (const platform of PLATFORMS) {
+    for (let i = 0; i < HEALTHY_PER_PLATFORM; i++) out.push({ id: `healthy/${platform}/${i}`, kind: 'healthy', platform, faults: [], seed: seed++, expectedTop: [] });
+  }
+  let p = 0;
+  for (const kind of UNKNOWN_ANOMALY_KINDS) {
+    for (let variant = 0; variant < anomalyVariants(kind); variant++) {
+      for (let i = 0; i < UNKNOWN_PER_VARIANT; i++) {
+        const platform = PLATFORMS[p++ % PLATFORMS.length]!;
+        out.push({ id: `unknown/${kind}:${variant}/${platform}`, kind: 'unknown', platform, faults: [], unknownAnomaly: { kind, variant }, seed: seed++, expectedTop: [] });
+      }
     }
   }
   for (const [code, platform] of [['0x8004', 'K1'], ['0xB001', 'J7'], ['0xA003', 'T2'], ['0xC001', 'J7']] as const) {
