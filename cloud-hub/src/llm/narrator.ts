@@ -3,6 +3,9 @@
  * choose among causes that already fit the vehicle, calling the retriever
  * as a tool. Any failure (endpoint down, 429s, timeouts, malformed output,
  * budget spent) leaves the deterministic findings as they are and notes why.
+ * The token budget is checked before every turn: a turn that would not fit
+ * (prompt so far + answer allowance) is not sent. Tokens spent are reported
+ * whenever the LLM took part, even when its output was not used.
  */
 import { z } from 'zod';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
@@ -10,7 +13,7 @@ import type { Logger } from '@argus/shared';
 import type { Retriever } from '../retrieval/retriever.js';
 import { guardCause } from '../supervisor/route.js';
 import type { SupervisorState } from '../supervisor/state.js';
-import { LlmError, type LlmClient } from './llm-client.js';
+import { estimateTokens, LlmError, type LlmClient } from './llm-client.js';
 import { buildUserPrompt, SYSTEM_PROMPT } from './prompt.js';
 
 /** Limits of one narration. */
@@ -63,9 +66,11 @@ export function createNarrator(client: LlmClient, retriever: Retriever | undefin
     try {
       const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: SYSTEM_PROMPT }, { role: 'user', content: buildUserPrompt(s, o.promptTokens ?? 1500) }];
       for (let round = 0; ; round++) {
-        if (used >= budget) throw new LlmError('LLM_BUDGET', `token budget of ${budget} spent`);
+        const answerTokens = o.answerTokens ?? 600;
+        const next = estimateTokens(JSON.stringify(messages)) + answerTokens;
+        if (used + next > budget) throw new LlmError('LLM_BUDGET', `token budget of ${budget} spent: ${used} used, the next turn needs about ${next}`);
         const last = round >= (o.maxRounds ?? 3);
-        const turn = await client.chat(messages, last ? [] : TOOLS, Math.min(o.answerTokens ?? 600, budget - used));
+        const turn = await client.chat(messages, last ? [] : TOOLS, answerTokens);
         used += turn.tokens;
         model = turn.model;
         if (turn.toolCalls.length === 0 || last) {
@@ -77,8 +82,12 @@ export function createNarrator(client: LlmClient, retriever: Retriever | undefin
       }
     } catch (err) {
       const why = err instanceof LlmError ? `${err.code}: ${err.message}` : (err as Error).message;
-      log.warn('LLM narration failed; the deterministic diagnosis stands', { err: why });
-      return { ...s, llmNote: `LLM not used (${why.slice(0, 200)}); the deterministic diagnostician decided alone` };
+      log.warn('LLM narration failed; the deterministic diagnosis stands', { err: why, tokens_used: used });
+      const usage = used > 0 ? { llmUsage: { model, tokens_used: used } } : {};
+      if (err instanceof LlmError && err.code === 'LLM_BUDGET') {
+        return { ...s, ...usage, llmNote: `LLM stopped before answering: ${err.message}; the deterministic diagnosis stands` };
+      }
+      return { ...s, ...usage, llmNote: `LLM not used (${why.slice(0, 200)}); the deterministic diagnostician decided alone` };
     }
   };
 }
@@ -96,16 +105,22 @@ async function runTool(c: { name: string; arguments: string }, s: SupervisorStat
   return JSON.stringify(hits.map((h) => ({ id: h.passage.id, title: h.passage.title, text: h.passage.body.slice(0, 400), score: h.score })));
 }
 
-/** Applies an answer: the narrative, and cause choices that pass the guard and are among the finding's candidates. */
+/**
+ * Applies an answer: the narrative, and the cause choices that name one of
+ * the finding's fitting candidates and pass the guard. A choice that does
+ * not is refused, and the finding says so.
+ */
 function apply(s: SupervisorState, a: z.infer<typeof Answer>, meta: { model: string; tokens: number }): SupervisorState {
   const findings = s.findings.map((f) => {
     const pick = a.causes.find((c) => c.code === f.code);
     const it = s.items.find((i) => i.finding.code === f.code);
-    if (!pick || !f.code || !it || it.candidates.length < 2 || pick.cause_id === f.cause_id) return f;
-    if (!it.candidates.some((c) => c.id === pick.cause_id)) return f;
+    if (!pick || !f.code || !it || pick.cause_id === f.cause_id) return f;
+    const refuse = (why: string) => ({ ...f, evidence: [...f.evidence, { kind: 'kb' as const, ref: pick.cause_id, text: `LLM proposed cause ${pick.cause_id}; refused: ${why}` }] });
     const g = guardCause(s.kb, f.code, pick.cause_id, s.vehicle);
-    if (!g.cause) return f;
-    return { ...f, cause_id: g.cause.id, root_cause: g.cause.root_cause, resolution: g.cause.resolution, recommended_firmware: g.cause.recommended_firmware, evidence: [...f.evidence, { kind: 'kb' as const, ref: g.cause.id, text: `LLM chose cause ${g.cause.id} among the fitting candidates (${g.why})` }] };
+    if (!g.cause) return refuse(g.why);
+    if (!it.candidates.some((c) => c.id === pick.cause_id)) return refuse(`not among the causes that fit this vehicle (${it.candidates.map((c) => c.id).join(', ') || 'none'})`);
+    if (it.candidates.length < 2) return refuse(`${f.cause_id ?? 'the deterministic choice'} is the only cause that fits`);
+    return { ...f, cause_id: g.cause.id, root_cause: g.cause.root_cause, resolution: g.cause.resolution, recommended_firmware: g.cause.recommended_firmware, evidence: [...f.evidence, { kind: 'kb' as const, ref: g.cause.id, text: `LLM chose cause ${g.cause.id} among the fitting candidates ${it.candidates.map((c) => c.id).join(', ')} (${g.why})` }] };
   });
   return { ...s, findings, narrative: { text: a.narrative, model: meta.model, tokens_used: meta.tokens } };
 }
