@@ -49,10 +49,10 @@ async function childCompare(file: string): Promise<void> {
 }
 
 function child(args: string[]): Record<string, unknown> {
-  // MALLOC_ARENA_MAX=2 as in deploy/argus-agent.service: glibc's per-thread arenas otherwise bloat RSS
+  // MALLOC_ARENA_MAX=1 as in deploy/argus-agent.service: glibc's per-thread arenas otherwise bloat RSS
   // (the parser and zlib allocate on worker threads). A pack child runs the compiled agent with plain node.
   const argv = args[0] === '--child-pack' ? [PACK_CHILD, ...args.slice(1), String(CHUNK)] : ['--import', 'tsx', SELF, ...args];
-  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' } });
+  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '1' } });
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Record<string, unknown>;
 }

@@ -174,10 +174,19 @@ Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks) {
     o.Set("topic", c.topic);
     o.Set("index", Napi::Number::New(env, c.index));
     o.Set("rows", Napi::Number::New(env, static_cast<double>(c.rows)));
-    // Hand the CSV bytes to JS without a copy; the finalizer frees them.
+    // Hand the CSV bytes to JS without a copy; the finalizer frees them. V8
+    // is told about the bytes (and told again when they are freed): an
+    // external buffer is otherwise invisible to its GC heuristics, and
+    // discarded chunks would pile up until the JS heap alone triggered a GC.
     auto* owned = new std::string(std::move(c.csv));
+    const auto bytes = static_cast<int64_t>(owned->capacity());
+    Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
     o.Set("csv", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
-                                         [](Napi::Env, char*, std::string* s) { delete s; }, owned));
+                                         [](Napi::Env e, char*, std::string* s) {
+                                           Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(s->capacity()));
+                                           delete s;
+                                         },
+                                         owned));
     a.Set(static_cast<uint32_t>(i), o);
   }
   return a;
