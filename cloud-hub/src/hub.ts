@@ -101,7 +101,7 @@ export async function startHub(cfg: HubConfig, log: Logger): Promise<Hub> {
     ingest, metrics, log,
     onVehicleOnline: (vin) => void redelivery.online(vin),
     onDownlinkAck: async (vin, ack) => {
-      if (ack.kind === 'diagnosis') await batches.markReportDelivered(ack.id);
+      if (ack.kind === 'diagnosis' && !(await batches.markReportDelivered(ack.id, vin))) log.warn('report ack ignored', { vin, id: ack.id });
       await web.onAck(vin, ack);
       log.info('vehicle acknowledged', { vin, kind: ack.kind, id: ack.id });
     },

@@ -68,8 +68,8 @@ export interface BatchStore {
   getFeatures(batchId: string): Promise<unknown | null>;
   putReport(r: DiagnosisReport): Promise<void>;
   getReport(batchId: string): Promise<DiagnosisReport | null>;
-  /** Records the vehicle's acknowledgement of a report (`delivered_at`, first one wins); false when unknown or already recorded. */
-  markReportDelivered(reportId: string): Promise<boolean>;
+  /** Records vehicle `vin`'s acknowledgement of its report (`delivered_at`, first one wins); false for an unknown id, another vehicle's report, or a repeat. */
+  markReportDelivered(reportId: string, vin: string): Promise<boolean>;
   /** Reports of one vehicle it has not acknowledged yet, oldest first (what the hub re-sends when the vehicle comes online). */
   undeliveredReports(vin: string, limit?: number): Promise<DiagnosisReport[]>;
 }

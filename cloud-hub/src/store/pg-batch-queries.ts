@@ -37,6 +37,6 @@ export const SQL = {
   putReport: `INSERT INTO reports (report_id, batch_id, vin, status, report) VALUES ($1, $2, $3, $4, $5::jsonb)
     ON CONFLICT (batch_id) DO UPDATE SET report_id = EXCLUDED.report_id, status = EXCLUDED.status, report = EXCLUDED.report`,
   getReport: `SELECT report FROM reports WHERE batch_id = $1`,
-  markDelivered: `UPDATE reports SET delivered_at = now() WHERE report_id = $1 AND delivered_at IS NULL`,
+  markDelivered: `UPDATE reports SET delivered_at = now() WHERE report_id = $1 AND vin = $2 AND delivered_at IS NULL`,
   listUndelivered: `SELECT report FROM reports WHERE vin = $1 AND delivered_at IS NULL ORDER BY created_at, report_id LIMIT $2`,
 } as const;

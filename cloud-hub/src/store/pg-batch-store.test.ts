@@ -128,8 +128,10 @@ describe('PgBatchStore barrier', () => {
     await store.putReport(report(b2, `r-${b2}`));
     await store.putReport({ ...report(randomUUID(), `r-other-${b1}`), vin: VIN }); // another vehicle's
     expect((await store.undeliveredReports(vin)).map((r) => r.report_id)).toEqual([`r-${b1}`, `r-${b2}`]);
-    expect(await store.markReportDelivered(`r-${b1}`)).toBe(true);
-    expect(await store.markReportDelivered(`r-${b1}`)).toBe(false); // first acknowledgement wins
+    expect(await store.markReportDelivered(`r-${b1}`, VIN)).toBe(false); // another vehicle cannot acknowledge it
+    expect((await store.undeliveredReports(vin)).map((r) => r.report_id)).toEqual([`r-${b1}`, `r-${b2}`]);
+    expect(await store.markReportDelivered(`r-${b1}`, vin)).toBe(true);
+    expect(await store.markReportDelivered(`r-${b1}`, vin)).toBe(false); // first acknowledgement wins
     expect((await store.undeliveredReports(vin)).map((r) => r.report_id)).toEqual([`r-${b2}`]);
     expect(await store.undeliveredReports(vin, 0)).toEqual([]);
   });

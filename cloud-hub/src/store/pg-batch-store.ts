@@ -115,8 +115,8 @@ export class PgBatchStore implements BatchStore {
     return (await this.pool.query<{ report: DiagnosisReport }>(SQL.getReport, [batchId])).rows[0]?.report ?? null;
   }
 
-  async markReportDelivered(reportId: string): Promise<boolean> {
-    return (await this.pool.query(SQL.markDelivered, [reportId])).rowCount === 1;
+  async markReportDelivered(reportId: string, vin: string): Promise<boolean> {
+    return (await this.pool.query(SQL.markDelivered, [reportId, vin])).rowCount === 1;
   }
 
   async undeliveredReports(vin: string, limit = 100): Promise<DiagnosisReport[]> {
