@@ -9,7 +9,7 @@
 // npm package (mqtt, zod, zstd-napi), resolved from node_modules at run time.
 // The native addon is loaded by a path relative to the module that loads it,
 // so that path is rewritten to point from dist/ to native/build/Release/.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,7 +52,7 @@ try {
   process.exit(0);
 }
 const t0 = Date.now();
-await build({
+const result = await build({
   entryPoints: { agent: path.join(agent, 'src/index.ts'), 'argus-agent': path.join(agent, 'src/cli-entry.ts') },
   outdir: dist,
   outExtension: { '.js': '.mjs' },
@@ -64,5 +64,17 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [externals, addonPath],
+  metafile: true,
 });
-console.log(`edge-agent: built dist/ in ${Date.now() - t0} ms`);
+// Chunk names carry content hashes: drop the files earlier builds left that this one did not write
+// (after the new files are in place, so an agent starting meanwhile finds a complete set).
+const written = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(f)));
+let removed = 0;
+for (const name of await readdir(dist)) {
+  const file = path.join(dist, name);
+  if (!written.has(file)) {
+    await rm(file, { force: true, recursive: true });
+    removed++;
+  }
+}
+console.log(`edge-agent: built dist/ in ${Date.now() - t0} ms${removed ? `, ${removed} stale files removed` : ''}`);
