@@ -7,21 +7,11 @@ import { MessageReader } from '@foxglove/rosmsg2-serialization';
 import { describe, expect, it } from 'vitest';
 
 import { parseBuffer, parseRecording } from './index.js';
-import { leafPaths, referenceMessages, sameCell, topicRows, valueAt } from './test-support.js';
-import type { CsvChunk, RecordingSummary } from './types.js';
+import { collectRecording, leafPaths, referenceMessages, sameCell, topicRows, valueAt } from './test-support.js';
 import { sharedPath } from './shared-data.js';
 
 const DIR = sharedPath('recordings-public');
 const FILES = ['rosbag2_talker', 'rosbag2_wbag_0', 'rosbag2_only_topics', 'rosbag2_cdr_test_0'];
-
-async function collect(path: string): Promise<{ chunks: CsvChunk[]; summary: RecordingSummary }> {
-  const it = parseRecording(path);
-  const chunks: CsvChunk[] = [];
-  for (let r = await it.next(); ; r = await it.next()) {
-    if (r.done) return { chunks, summary: r.value };
-    chunks.push(r.value);
-  }
-}
 
 describe.each(FILES)('%s.mcap', (name) => {
   const path = `${DIR}/${name}.mcap`;
@@ -66,7 +56,7 @@ describe.each(FILES)('%s.mcap', (name) => {
   });
 
   it('streams from the file with the same result as from memory', async () => {
-    const a = await collect(path);
+    const a = await collectRecording(path);
     const b = await parseBuffer(bytes);
     expect(a.summary).toEqual(b.summary);
     expect(a.chunks.map((c) => c.csv.toString())).toEqual(b.chunks.map((c) => c.csv.toString()));

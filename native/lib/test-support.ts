@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 
 import { McapStreamReader, McapWriter, TempBuffer } from '@mcap/core';
 
-import type { CsvChunk } from './types.js';
+import { parseRecording } from './parse.js';
+import type { CsvChunk, RecordingSummary } from './types.js';
 
 const require = createRequire(import.meta.url);
 const zstd = require('zstd-napi') as { decompress(b: Uint8Array): Buffer; compress(b: Uint8Array): Buffer };
@@ -219,4 +220,14 @@ export async function buildMcap(
   }
   await writer.end();
   return buf.get();
+}
+
+/** Parses a recording file to the end with `parseRecording`, keeping every chunk. */
+export async function collectRecording(path: string): Promise<{ chunks: CsvChunk[]; summary: RecordingSummary }> {
+  const it = parseRecording(path);
+  const chunks: CsvChunk[] = [];
+  for (let r = await it.next(); ; r = await it.next()) {
+    if (r.done) return { chunks, summary: r.value };
+    chunks.push(r.value);
+  }
 }

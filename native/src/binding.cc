@@ -11,6 +11,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/recording-parser.h"
 #include "core/stream-reader.h"
@@ -56,39 +58,33 @@ void timeOption(const Napi::Value& v, uint64_t& out) {
   }
 }
 
+// `{ topicOrGlob: number }` option as (topic, number) pairs; other entries are
+// skipped (the TypeScript wrapper has refused them with a message already).
+std::vector<std::pair<std::string, double>> topicNumbers(const Napi::Object& obj, const char* key) {
+  std::vector<std::pair<std::string, double>> out;
+  Napi::Value v = obj.Get(key);
+  if (!v.IsObject()) return out;
+  Napi::Object m = v.As<Napi::Object>();
+  Napi::Array keys = m.GetPropertyNames();
+  for (uint32_t i = 0; i < keys.Length(); ++i) {
+    Napi::Value k = keys.Get(i);
+    Napi::Value n = m.Get(k);
+    if (k.IsString() && n.IsNumber()) out.emplace_back(k.As<Napi::String>().Utf8Value(), n.As<Napi::Number>().DoubleValue());
+  }
+  return out;
+}
+
 argus::ParseOptions parseOptions(const Napi::Value& value) {
   argus::ParseOptions o;
   if (!value.IsObject()) return o;
   Napi::Object obj = value.As<Napi::Object>();
   o.topics = stringList(obj, "topics");
   o.excludeTopics = stringList(obj, "excludeTopics");
-  Napi::Value dec = obj.Get("decimate");
-  if (dec.IsObject()) {
-    Napi::Object d = dec.As<Napi::Object>();
-    Napi::Array keys = d.GetPropertyNames();
-    for (uint32_t i = 0; i < keys.Length(); ++i) {
-      Napi::Value k = keys.Get(i);
-      Napi::Value n = d.Get(k);
-      if (k.IsString() && n.IsNumber()) {
-        double every = n.As<Napi::Number>().DoubleValue();
-        if (every >= 1 && every < 4294967296.0) {
-          o.decimate.emplace_back(k.As<Napi::String>().Utf8Value(), static_cast<uint32_t>(every));
-        }
-      }
-    }
+  for (const auto& [topic, every] : topicNumbers(obj, "decimate")) {
+    if (every >= 1 && every < 4294967296.0) o.decimate.emplace_back(topic, static_cast<uint32_t>(every));
   }
-  Napi::Value rate = obj.Get("maxRateHz");
-  if (rate.IsObject()) {
-    Napi::Object r = rate.As<Napi::Object>();
-    Napi::Array keys = r.GetPropertyNames();
-    for (uint32_t i = 0; i < keys.Length(); ++i) {
-      Napi::Value k = keys.Get(i);
-      Napi::Value n = r.Get(k);
-      if (k.IsString() && n.IsNumber()) {
-        double hz = n.As<Napi::Number>().DoubleValue();
-        if (hz > 0 && hz <= 1e9) o.maxRateHz.emplace_back(k.As<Napi::String>().Utf8Value(), hz);
-      }
-    }
+  for (const auto& [topic, hz] : topicNumbers(obj, "maxRateHz")) {
+    if (hz > 0 && hz <= 1e9) o.maxRateHz.emplace_back(topic, hz);
   }
   Napi::Value lim = obj.Get("arrayExpandLimit");
   if (lim.IsNumber()) {

@@ -11,9 +11,8 @@ import path from 'node:path';
 import { parse as parseRosmsg } from '@foxglove/rosmsg';
 import { MessageReader } from '@foxglove/rosmsg2-serialization';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRecording, type CsvChunk, type RecordingSummary } from '@argus/native';
 import { randomVin, Rng, writeDrive, type WriteDriveOptions } from '@argus/sim';
-import { referenceMessages, sameCell, topicRows, valueAt, type RefMessage } from '../../native/lib/test-support.js';
+import { collectRecording, referenceMessages, sameCell, topicRows, valueAt, type RefMessage } from '../../native/lib/test-support.js';
 
 const require = createRequire(import.meta.url);
 const protobuf = require('protobufjs') as typeof import('protobufjs');
@@ -46,15 +45,6 @@ function referenceDecoder(first: RefMessage): (data: Uint8Array) => unknown {
   throw new Error(`no reference decoder for ${first.messageEncoding}`);
 }
 
-async function parseFile(file: string): Promise<{ chunks: CsvChunk[]; summary: RecordingSummary }> {
-  const it = parseRecording(file);
-  const chunks: CsvChunk[] = [];
-  for (let r = await it.next(); ; r = await it.next()) {
-    if (r.done) return { chunks, summary: r.value };
-    chunks.push(r.value);
-  }
-}
-
 describe('simulator recordings round-trip through the native parser', () => {
   let dir = '';
   const csvByVariant = new Map<string, string>();
@@ -69,7 +59,7 @@ describe('simulator recordings round-trip through the native parser', () => {
     const file = path.join(dir, `${name.replace(/\W+/g, '-')}.mcap`);
     // A fault and healthy noise so diagnostics, rosout and every sensor topic carry data.
     await writeDrive({ out: file, seed: 77, durationS: 12, platform: 'K1', vin: randomVin(Rng.derive(77, 'vin'), 'K1'), faults: [{ code: '0xA001', startS: 2 }], ...variant });
-    const { chunks, summary } = await parseFile(file);
+    const { chunks, summary } = await collectRecording(file);
     expect(summary.problems).toEqual([]);
     expect(summary.truncated).toBe(false);
     const ref = referenceMessages(await readFile(file));
