@@ -16,8 +16,10 @@
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
-  std::ifstream f(argv[1], std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::ifstream f(argv[1], std::ios::binary | std::ios::ate);
+  std::vector<uint8_t> bytes(static_cast<size_t>(f.tellg()));
+  f.seekg(0);
+  f.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   int repeat = argc > 2 ? std::atoi(argv[2]) : 1;
   std::string mode = argc > 3 ? argv[3] : "all";
   for (int r = 0; r < repeat && (mode == "scan" || mode == "scan-nocrc" || mode == "all"); ++r) {
@@ -28,8 +30,9 @@ int main(int argc, char** argv) {
     argus::mcap::Record rec;
     size_t n = 0;
     for (size_t off = 0; off < bytes.size(); off += 4 << 20) {
-      reader.append(bytes.data() + off, bytes.size() - off < (4u << 20) ? bytes.size() - off : (4u << 20));
+      reader.borrow(bytes.data() + off, bytes.size() - off < (4u << 20) ? bytes.size() - off : (4u << 20));
       while (reader.next(rec) == argus::mcap::ReadResult::Record) ++n;
+      reader.release();
     }
     reader.finish();
     while (reader.next(rec) == argus::mcap::ReadResult::Record) ++n;

@@ -31,9 +31,10 @@ async function drive(compression: 'none' | 'zstd'): Promise<string> {
 }
 
 /**
- * The file in 4 MiB blocks through ONE reused buffer: both readers copy what
- * append() gives them (StreamReader::append, McapStreamReader#appendOrShift)
- * before the next block is read, and parseRecording reuses its buffers too,
+ * The file in 4 MiB blocks through ONE reused buffer: the native reader reads
+ * each block in place and copies only the record it leaves unfinished,
+ * McapStreamReader copies what append() gives it (#appendOrShift), both before
+ * the next block is read, and parseRecording reuses its buffers too,
  * so a fresh 4 MiB allocation per block would only time the allocator and
  * page faults on both sides.
  */
@@ -71,10 +72,8 @@ async function nativeDecode(path: string): Promise<{ messages: number; rows: num
 function nativeScan(path: string): number {
   const reader = createRecordReader();
   let n = 0;
-  for (const b of blocks(path)) {
-    reader.append(b);
-    n += reader.scan();
-  }
+  // Each block is read in place; only the record it leaves unfinished is copied.
+  for (const b of blocks(path)) n += reader.scan(b);
   reader.finish();
   n += reader.scan();
   if (!reader.done()) throw new Error('native scan did not reach the end');

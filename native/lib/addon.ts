@@ -43,8 +43,12 @@ export interface NativeRecordReader {
   problems(): { code: string; message: string; offset: number }[];
   /** The next appended bytes start at this absolute file offset (indexed reads). */
   seek(offset: number): void;
-  /** Reads every record available now without surfacing them (benchmarks); returns how many. */
-  scan(): number;
+  /**
+   * Reads every record available now without surfacing them (benchmarks);
+   * returns how many. Given bytes, reads them in place as if appended first
+   * (only a record they leave unfinished is copied).
+   */
+  scan(bytes?: Uint8Array): number;
 }
 
 interface Addon {

@@ -146,10 +146,26 @@ class RecordReaderWrap : public Napi::ObjectWrap<RecordReaderWrap> {
     reader_->seek(static_cast<uint64_t>(info[0].As<Napi::Number>().DoubleValue()));
     return env.Undefined();
   }
-  // scan(): iterates the records available now without surfacing them to JS
-  // (benchmarks); returns the number of records read. Throws on fatal errors.
+  // scan([bytes]): iterates the records available now without surfacing
+  // them to JS (benchmarks); returns the number of records read. Throws on
+  // fatal errors. With bytes, they are read in place (only a record they
+  // leave unfinished is copied), as if appended first.
   Napi::Value Scan(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
+    if (info.Length() > 0 && !info[0].IsUndefined()) {
+      if (!info[0].IsTypedArray()) {
+        Napi::TypeError::New(env, "scan expects a Uint8Array or nothing").ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
+      Napi::Uint8Array a = info[0].As<Napi::Uint8Array>();
+      reader_->borrow(a.Data(), a.ByteLength());
+      Napi::Value n = ScanAvailable(env);
+      reader_->release();
+      return n;
+    }
+    return ScanAvailable(env);
+  }
+  Napi::Value ScanAvailable(Napi::Env env) {
     double n = 0;
     for (;;) {
       mcap::ReadResult r = reader_->next(rec_);

@@ -55,8 +55,11 @@ void RecordingParser::topicProblem(TopicState& t, std::string code, std::string 
 
 Status RecordingParser::feed(const uint8_t* data, size_t size) {
   bytesFed_ += size;
-  reader_.append(data, size);
-  return pump();
+  // Read in place; only a record cut by the block end is copied.
+  reader_.borrow(data, size);
+  Status st = pump();
+  reader_.release();
+  return st;
 }
 
 void RecordingParser::seek(uint64_t offset) {

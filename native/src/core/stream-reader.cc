@@ -20,20 +20,109 @@ std::string at(uint64_t offset) { return " at offset " + std::to_string(offset);
 
 StreamReader::StreamReader(ReaderOptions opts) : opts_(opts) {}
 
-void StreamReader::append(const uint8_t* data, size_t size) {
+void StreamReader::ownWindow() {
+  win_ = buf_.data();
+  winSize_ = buf_.size();
+  borrowed_ = false;
+}
+
+void StreamReader::dropConsumed() {
+  // Views handed out before this call are now dead.
   if (pos_ > 0) {
-    // Drop consumed bytes; views handed out before this call are now dead.
     buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(pos_));
     base_ += pos_;
     pos_ = 0;
   }
+  ownWindow();
+}
+
+void StreamReader::detachChunk() {
+  if (!inChunk_ || chunkData_.empty()) return;
+  const uint8_t* d = reinterpret_cast<const uint8_t*>(chunkData_.data());
+  if (!chunkBuf_.empty() && d >= chunkBuf_.data() && d < chunkBuf_.data() + chunkBuf_.size()) return;
+  // An uncompressed chunk is read in place: keep its records across the window change.
+  std::vector<uint8_t> copy(d, d + chunkData_.size());
+  chunkBuf_.swap(copy);
+  chunkData_ = std::string_view(reinterpret_cast<const char*>(chunkBuf_.data()), chunkBuf_.size());
+}
+
+void StreamReader::append(const uint8_t* data, size_t size) {
+  release();
+  detachChunk();
+  dropConsumed();
   buf_.insert(buf_.end(), data, data + size);
+  ownWindow();
+}
+
+size_t StreamReader::completion(const uint8_t* data, size_t size) const {
+  size_t have = winSize_ - pos_;
+  const uint8_t* p = win_ + pos_;
+  size_t need = size;  // unknown framing: copy everything, as append() does
+  if (state_ == State::Magic || state_ == State::TrailingMagic) {
+    need = have >= kMagicSize ? 0 : kMagicSize - have;
+  } else if (state_ == State::Records && skipRemaining_ == 0) {
+    if (have + size < kRecordPrefix) return size;
+    uint8_t prefix[kRecordPrefix];
+    for (size_t i = 0; i < kRecordPrefix; ++i) prefix[i] = i < have ? p[i] : data[i - have];
+    uint64_t len = readLe64(prefix + 1);
+    uint64_t total = len > UINT64_MAX - kRecordPrefix ? UINT64_MAX : kRecordPrefix + len;
+    need = total <= have ? 0 : (total - have > size ? size : static_cast<size_t>(total - have));
+  }
+  return need < size ? need : size;
+}
+
+void StreamReader::borrow(const uint8_t* data, size_t size) {
+  release();
+  if (pos_ < winSize_) {
+    // A partial unit is unread in buf_: copy just what completes it and
+    // read the rest in place once it is done.
+    detachChunk();
+    dropConsumed();
+    size_t k = completion(data, size);
+    buf_.insert(buf_.end(), data, data + k);
+    ownWindow();
+    if (k < size) {
+      pending_ = data + k;
+      pendingSize_ = size - k;
+    }
+    return;
+  }
+  detachChunk();
+  base_ += winSize_;
+  buf_.clear();
+  pos_ = 0;
+  win_ = data;
+  winSize_ = size;
+  borrowed_ = true;
+}
+
+void StreamReader::mergePending() {
+  detachChunk();
+  dropConsumed();
+  buf_.insert(buf_.end(), pending_, pending_ + pendingSize_);
+  ownWindow();
+  pending_ = nullptr;
+  pendingSize_ = 0;
+}
+
+void StreamReader::release() {
+  if (pendingSize_ > 0) mergePending();
+  if (borrowed_) {
+    detachChunk();
+    buf_.assign(win_ + pos_, win_ + winSize_);
+    base_ += pos_;
+    pos_ = 0;
+    ownWindow();
+  }
 }
 
 void StreamReader::finish() { finished_ = true; }
 
 void StreamReader::seek(uint64_t offset) {
   buf_.clear();
+  ownWindow();
+  pending_ = nullptr;
+  pendingSize_ = 0;
   pos_ = 0;
   base_ = offset;
   inChunk_ = false;
@@ -53,7 +142,7 @@ ReadResult StreamReader::fail(Status s) {
 }
 
 void StreamReader::consume(size_t n) {
-  if (opts_.checkCrc && inDataSection) dataCrc_ = crc32Update(dataCrc_, buf_.data() + pos_, n);
+  if (opts_.checkCrc && inDataSection) dataCrc_ = crc32Update(dataCrc_, win_ + pos_, n);
   pos_ += n;
 }
 
@@ -156,8 +245,19 @@ ReadResult StreamReader::next(Record& out) {
     if (inChunk_) {
       if (nextInChunk(out) == ReadResult::Record) return ReadResult::Record;
     }
-    size_t avail = buf_.size() - pos_;
-    const uint8_t* p = buf_.data() + pos_;
+    if (pendingSize_ > 0 && pos_ == winSize_) {
+      // The record begun in buf_ is read: go on in the lent bytes.
+      base_ += winSize_;
+      buf_.clear();
+      pos_ = 0;
+      win_ = pending_;
+      winSize_ = pendingSize_;
+      borrowed_ = true;
+      pending_ = nullptr;
+      pendingSize_ = 0;
+    }
+    size_t avail = winSize_ - pos_;
+    const uint8_t* p = win_ + pos_;
     uint64_t offset = base_ + pos_;
     switch (state_) {
       case State::Failed:
@@ -168,7 +268,7 @@ ReadResult StreamReader::next(Record& out) {
             problem("TRAILING_DATA", "ignored " + std::to_string(avail) + "+ bytes after the trailing magic" + at(offset), offset);
             trailingReported_ = true;
           }
-          pos_ = buf_.size();
+          pos_ = winSize_;
         }
         return ReadResult::End;
       case State::Magic: {
@@ -177,7 +277,10 @@ ReadResult StreamReader::next(Record& out) {
           return fail(Status::Error("BAD_MAGIC", "not an MCAP file: bad magic at offset 0", 0));
         }
         if (avail < kMagicSize) {
-          if (!finished_) return ReadResult::NeedMore;
+          if (!finished_) {
+          if (pendingSize_ > 0) { mergePending(); continue; }  // (framing this reader did not foresee)
+          return ReadResult::NeedMore;
+        }
           return fail(Status::Error("BAD_MAGIC",
                                     "not an MCAP file: " + std::to_string(avail) +
                                         " bytes, shorter than the 8-byte magic",
@@ -189,10 +292,13 @@ ReadResult StreamReader::next(Record& out) {
       }
       case State::TrailingMagic: {
         if (avail < kMagicSize) {
-          if (!finished_) return ReadResult::NeedMore;
+          if (!finished_) {
+          if (pendingSize_ > 0) { mergePending(); continue; }  // (framing this reader did not foresee)
+          return ReadResult::NeedMore;
+        }
           truncated_ = true;
           problem("TRUNCATED", "file ends" + at(offset) + " inside the trailing magic", offset);
-          pos_ = buf_.size();
+          pos_ = winSize_;
           state_ = State::Done;
           continue;
         }
@@ -212,7 +318,10 @@ ReadResult StreamReader::next(Record& out) {
       consume(n);
       skipRemaining_ -= n;
       if (skipRemaining_ > 0) {
-        if (!finished_) return ReadResult::NeedMore;
+        if (!finished_) {
+          if (pendingSize_ > 0) { mergePending(); continue; }  // (framing this reader did not foresee)
+          return ReadResult::NeedMore;
+        }
         truncated_ = true;
         problem("TRUNCATED",
                 std::string("file ends") + at(base_ + pos_) + " inside a " + opcodeName(skipOpcode_) +
@@ -223,13 +332,16 @@ ReadResult StreamReader::next(Record& out) {
       continue;
     }
     if (avail < kRecordPrefix) {
-      if (!finished_) return ReadResult::NeedMore;
+      if (!finished_) {
+          if (pendingSize_ > 0) { mergePending(); continue; }  // (framing this reader did not foresee)
+          return ReadResult::NeedMore;
+        }
       truncated_ = true;
       problem("TRUNCATED",
               avail == 0 ? "file ends" + at(offset) + " without a Footer record"
                          : "file ends" + at(offset) + " inside a record header",
               offset);
-      pos_ = buf_.size();
+      pos_ = winSize_;
       state_ = State::Done;
       continue;
     }
@@ -250,15 +362,18 @@ ReadResult StreamReader::next(Record& out) {
       continue;
     }
     if (len > avail - kRecordPrefix) {
-      if (!finished_) return ReadResult::NeedMore;
+      if (!finished_) {
+          if (pendingSize_ > 0) { mergePending(); continue; }  // (framing this reader did not foresee)
+          return ReadResult::NeedMore;
+        }
       truncated_ = true;
       problem("TRUNCATED",
-              std::string("file ends") + at(base_ + buf_.size()) + " inside a " +
+              std::string("file ends") + at(base_ + winSize_) + " inside a " +
                   opcodeName(opcode) + " record that starts" + at(offset) + " and needs " +
                   std::to_string(len) + " content bytes; only " +
                   std::to_string(avail - kRecordPrefix) + " are present",
               offset);
-      pos_ = buf_.size();  // the partial record stays in buf_ until the next append
+      pos_ = winSize_;  // the partial record stays in the window
       state_ = State::Done;
       if (opcode == static_cast<uint8_t>(Opcode::Chunk)) {
         salvageUncompressedChunk(offset, std::string_view(reinterpret_cast<const char*>(p + kRecordPrefix),

@@ -31,6 +31,13 @@ class StreamReader {
 
   // Copies bytes into the internal buffer. Views handed out earlier die.
   void append(const uint8_t* data, size_t size);
+  // Reads the bytes in place until release(): only the part of them that
+  // completes a record begun in earlier bytes is copied. The caller keeps
+  // them alive and unchanged until release(), which copies what is left
+  // unread (one partial record) into the internal buffer; views handed out
+  // before release() die there.
+  void borrow(const uint8_t* data, size_t size);
+  void release();
   // No more bytes will come: leftovers become a TRUNCATED problem.
   void finish();
   // The next appended bytes start at absolute file `offset` (indexed reads
@@ -58,13 +65,28 @@ class StreamReader {
   void salvageUncompressedChunk(uint64_t offset, std::string_view partial);
   void problem(std::string code, std::string message, uint64_t offset);
   void consume(size_t n);
+  // Bytes of `size` new ones needed to complete the unit (magic or record)
+  // whose start is unread in the internal buffer.
+  size_t completion(const uint8_t* data, size_t size) const;
+  void ownWindow();        // the window is buf_ again (after buf_ changed)
+  void dropConsumed();     // erases buf_'s consumed bytes
+  void detachChunk();
+  void mergePending();     // copies the pending lent bytes after buf_      // chunk records viewed in the window move to chunkBuf_
   ReadResult fail(Status s);
 
   ReaderOptions opts_;
   State state_ = State::Magic;
+  // Records are read from a window: buf_ (owned), or bytes lent by borrow().
+  // While a record begun in buf_ is being completed, the rest of the lent
+  // bytes wait in pending_ and become the window once buf_ is read.
   std::vector<uint8_t> buf_;
-  size_t pos_ = 0;      // read position in buf_
-  uint64_t base_ = 0;   // absolute file offset of buf_[0]
+  const uint8_t* win_ = nullptr;
+  size_t winSize_ = 0;
+  bool borrowed_ = false;
+  const uint8_t* pending_ = nullptr;
+  size_t pendingSize_ = 0;
+  size_t pos_ = 0;      // read position in the window
+  uint64_t base_ = 0;   // absolute file offset of the window's first byte
   bool finished_ = false;
   bool truncated_ = false;
   Status error_;

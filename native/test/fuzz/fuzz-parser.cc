@@ -3,6 +3,7 @@
 // with sanitize-main.cc as a plain driver under g++ (see run-sanitized.sh).
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "core/recording-parser.h"
 
@@ -11,12 +12,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   opts.chunkBytes = 4096;
   opts.arrayExpandLimit = 4;
   argus::RecordingParser parser(opts);
-  // Feed in uneven pieces so every NeedMore path is taken.
+  // Feed in uneven pieces so every NeedMore path is taken. Each piece is its
+  // own heap copy, freed after feed(): the parser reads pieces in place, and
+  // a read after feed() returned is then a use-after-free ASan reports.
   size_t step = size > 0 ? 1 + (data[0] % 61) : 1;
   argus::Status st;
   for (size_t p = 0; p < size && st.ok(); p += step) {
     size_t n = size - p < step ? size - p : step;
-    st = parser.feed(data + p, n);
+    std::vector<uint8_t> piece(data + p, data + p + n);
+    st = parser.feed(piece.data(), n);
     parser.chunks().clear();
   }
   if (st.ok()) parser.finish();
