@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,17 +71,25 @@ int main(int argc, char** argv) {
   }
   for (int r = 0; r < repeat && (mode == "csv" || mode == "keep" || mode == "hash" || mode == "all"); ++r) {
     auto t0 = std::chrono::steady_clock::now();
-    argus::RecordingParser p(argus::ParseOptions{});
+    argus::ParseOptions po;
+    if (const char* th = std::getenv("ARGUS_THREADS")) po.threads = static_cast<uint32_t>(std::atoi(th));
+    argus::RecordingParser p(po);
     size_t csv = 0;
     std::vector<argus::CsvChunk> kept;  // "keep": hold chunks like JS does until GC
-    uint64_t hash = 1469598103934665603ull;  // FNV-1a of topic + csv of every chunk, in order
-    auto mix = [&hash](const std::string& x) { for (unsigned char ch : x) hash = (hash ^ ch) * 1099511628211ull; };
+    // FNV-1a per topic over its chunks in order (topics may interleave
+    // differently with threads), then over the topics by name.
+    std::map<std::string, uint64_t> hashes;
+    auto fnv = [](uint64_t& h, const std::string& x) { for (unsigned char ch : x) h = (h ^ ch) * 1099511628211ull; };
+    auto mixChunk = [&](const argus::CsvChunk& c) {
+      auto it = hashes.emplace(c.topic, 1469598103934665603ull).first;
+      fnv(it->second, c.csv);
+    };
     for (size_t off = 0; off < bytes.size(); off += 4 << 20) {
       size_t n = bytes.size() - off < (4u << 20) ? bytes.size() - off : (4u << 20);
       p.feed(bytes.data() + off, n);
       for (auto& c : p.chunks()) {
         csv += c.csv.size();
-        if (mode == "hash") { mix(c.topic); mix(c.csv); }
+        if (mode == "hash") mixChunk(c);
         if (mode == "keep") kept.push_back(std::move(c));
       }
       p.chunks().clear();
@@ -88,9 +97,16 @@ int main(int argc, char** argv) {
     p.finish();
     for (auto& c : p.chunks()) {
       csv += c.csv.size();
-      if (mode == "hash") { mix(c.topic); mix(c.csv); }
+      if (mode == "hash") mixChunk(c);
     }
-    if (mode == "hash") std::printf("csv hash %016llx\n", static_cast<unsigned long long>(hash));
+    if (mode == "hash") {
+      uint64_t hash = 1469598103934665603ull;
+      for (const auto& [topic, h] : hashes) {
+        fnv(hash, topic);
+        fnv(hash, std::to_string(h));
+      }
+      std::printf("csv hash %016llx\n", static_cast<unsigned long long>(hash));
+    }
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     std::printf("decode+flatten+csv: %.1f ms (%.0f MB/s), %zu MB csv\n", ms, bytes.size() / ms / 1e3, csv >> 20);
   }

@@ -1,11 +1,12 @@
 // npm run bench:parser — the native parser against @mcap/core + Foxglove
 // decoders on a ~200 MB simulated drive (json, cdr, protobuf topics), once
 // uncompressed and once zstd. Files are cached in <repo>/.argus/bench/.
-// decode: native parseRecording (decode + flatten + CSV) vs reference-decoder.ts
-// (same rows in JS); scan: native raw record iteration (RecordReader.scan)
+// decode: native parseRecording (decode + flatten + CSV) on every core, and on
+// one thread, vs reference-decoder.ts (same rows in JS, one thread); scan: native raw record iteration (RecordReader.scan)
 // vs McapStreamReader.nextRecord(), best of 3 each. Last line: JSON figures.
 // Options: --duration S (drive length, default 3000 ≈ 200 MB uncompressed).
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,8 +59,8 @@ async function timed<T>(f: () => T | Promise<T>): Promise<{ s: number; value: T 
   return { s: Number(process.hrtime.bigint() - t0) / 1e9, value };
 }
 
-async function nativeDecode(path: string): Promise<{ messages: number; rows: number; csvBytes: number }> {
-  const it = parseRecording(path);
+async function nativeDecode(path: string, threads: number): Promise<{ messages: number; rows: number; csvBytes: number }> {
+  const it = parseRecording(path, { threads });
   let rows = 0;
   let csvBytes = 0;
   for (let r = await it.next(); ; r = await it.next()) {
@@ -82,11 +83,15 @@ function nativeScan(path: string): number {
 
 const files = [await drive('none'), await drive('zstd')];
 for (const f of files) for (const _ of blocks(f)); // warm the page cache
-const sums = { bytes: 0, messages: 0, nDecode: 0, rDecode: 0, nScan: 0, rScan: 0, nCsv: 0, rCsv: 0 };
+// The native parser as argus-parse runs it (every core) and on one thread (as
+// the edge agent runs it); the reference is single-threaded JS either way.
+const THREADS = Math.min(availableParallelism(), 64);
+const sums = { bytes: 0, messages: 0, nDecode: 0, nDecode1: 0, rDecode: 0, nScan: 0, rScan: 0, nCsv: 0, rCsv: 0 };
 const perFile: Record<string, unknown>[] = [];
 for (const path of files) {
   const bytes = statSync(path).size;
-  const nd = await timed(() => nativeDecode(path));
+  const nd = await timed(() => nativeDecode(path, THREADS));
+  const nd1 = await timed(() => nativeDecode(path, 1));
   const rd = await timed(() => referenceDecode(blocks(path)));
   // Scans take ~0.1-1 s, so one run is at the mercy of GC threads left over
   // from the decodes and of the other jobs on the machine: best of 3 for
@@ -99,14 +104,15 @@ for (const path of files) {
   const best = (xs: { s: number; value: number }[]): { s: number; value: number } => xs.reduce((a, b) => (b.s < a.s ? b : a));
   const ns = best(scans.n);
   const rs = best(scans.r);
+  if (nd1.value.csvBytes !== nd.value.csvBytes) throw new Error(`CSV differs between 1 and ${THREADS} threads`);
   if (nd.value.messages !== rd.value.messages) throw new Error(`message counts differ: native ${nd.value.messages}, reference ${rd.value.messages}`);
   if (ns.value !== rs.value) console.log(`note: record counts differ (native ${ns.value}, @mcap/core ${rs.value})`);
   const mb = bytes / 1e6;
   const name = path.endsWith('zstd.mcap') ? 'zstd' : 'none';
-  console.log(`${name}: ${mb.toFixed(0)} MB, ${nd.value.messages} msgs | decode native ${nd.s.toFixed(2)} s (${(mb / nd.s).toFixed(0)} MB/s, ${(nd.value.csvBytes / 1e6).toFixed(0)} MB CSV) vs reference ${rd.s.toFixed(2)} s (${(mb / rd.s).toFixed(0)} MB/s, ${(rd.value.csvBytes / 1e6).toFixed(0)} MB CSV) = ${(rd.s / nd.s).toFixed(2)}x | scan native ${ns.s.toFixed(2)} s (${(mb / ns.s).toFixed(0)} MB/s) vs @mcap/core ${rs.s.toFixed(2)} s (${(mb / rs.s).toFixed(0)} MB/s) = ${(rs.s / ns.s).toFixed(2)}x`);
-  perFile.push({ file: name, mb: Number(mb.toFixed(1)), decode_ratio: Number((rd.s / nd.s).toFixed(2)), scan_ratio: Number((rs.s / ns.s).toFixed(2)) });
+  console.log(`${name}: ${mb.toFixed(0)} MB, ${nd.value.messages} msgs | decode native ${nd.s.toFixed(2)} s on ${THREADS} threads (${(mb / nd.s).toFixed(0)} MB/s, ${(nd.value.csvBytes / 1e6).toFixed(0)} MB CSV; 1 thread ${nd1.s.toFixed(2)} s) vs reference ${rd.s.toFixed(2)} s (${(mb / rd.s).toFixed(0)} MB/s, ${(rd.value.csvBytes / 1e6).toFixed(0)} MB CSV) = ${(rd.s / nd.s).toFixed(2)}x | scan native ${ns.s.toFixed(2)} s (${(mb / ns.s).toFixed(0)} MB/s) vs @mcap/core ${rs.s.toFixed(2)} s (${(mb / rs.s).toFixed(0)} MB/s) = ${(rs.s / ns.s).toFixed(2)}x`);
+  perFile.push({ file: name, mb: Number(mb.toFixed(1)), decode_ratio: Number((rd.s / nd.s).toFixed(2)), decode_ratio_1_thread: Number((rd.s / nd1.s).toFixed(2)), scan_ratio: Number((rs.s / ns.s).toFixed(2)) });
   Object.assign(sums, {
-    bytes: sums.bytes + bytes, messages: sums.messages + nd.value.messages, nDecode: sums.nDecode + nd.s, rDecode: sums.rDecode + rd.s,
+    bytes: sums.bytes + bytes, messages: sums.messages + nd.value.messages, nDecode: sums.nDecode + nd.s, nDecode1: sums.nDecode1 + nd1.s, rDecode: sums.rDecode + rd.s,
     nScan: sums.nScan + ns.s, rScan: sums.rScan + rs.s, nCsv: sums.nCsv + nd.value.csvBytes, rCsv: sums.rCsv + rd.value.csvBytes,
   });
 }
@@ -114,9 +120,12 @@ const mb = sums.bytes / 1e6;
 const r2 = (x: number): number => Number(x.toFixed(2));
 console.log(JSON.stringify({
   decode_ratio: r2(sums.rDecode / sums.nDecode),
+  decode_threads: THREADS,
+  decode_ratio_1_thread: r2(sums.rDecode / sums.nDecode1),
   scan_ratio: r2(sums.rScan / sums.nScan),
   native_decode_mb_s: r2(mb / sums.nDecode),
   native_msgs_per_s: Math.round(sums.messages / sums.nDecode),
+  native_decode_mb_s_1_thread: r2(mb / sums.nDecode1),
   reference_decode_mb_s: r2(mb / sums.rDecode),
   native_scan_mb_s: r2(mb / sums.nScan),
   reference_scan_mb_s: r2(mb / sums.rScan),

@@ -52,6 +52,20 @@ describe('argus-parse', () => {
     expect(existsSync(join(dir, 'x'))).toBe(false);
   });
 
+  it('writes the same files on one thread and on four, and refuses --threads 0 with exit 2', async () => {
+    const file = sharedPath('recordings-public', 'rosbag2_wbag_0.mcap');
+    const read = (out: string): string[] => readdirSync(out, { recursive: true }).map(String).sort().map((f) => `${f}\n${existsSync(join(out, f)) && f.endsWith('.csv') ? readFileSync(join(out, f), 'utf8') : ''}`);
+    expect(await main([file, '--out', join(dir, 't1'), '--threads', '1'])).toBe(0);
+    expect(await main([file, '--out', join(dir, 't4'), '--threads', '4'])).toBe(0);
+    const one = read(join(dir, 't1'));
+    expect(one.some((f) => f.includes('.csv\nlog_time_ns'))).toBe(true);
+    expect(read(join(dir, 't4'))).toEqual(one);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(await main([file, '--out', join(dir, 't0'), '--threads', '0'])).toBe(2);
+    expect(String(err.mock.calls[0]?.[0])).toContain('threads must be an integer 1 … 64 (got 0)');
+    err.mockRestore();
+  });
+
   it('maps topic names to directory names', () => {
     expect(topicDir('/vehicle/imu')).toBe('__vehicle__imu');
     expect(topicDir('/a b:c')).toBe('__a_b_c');

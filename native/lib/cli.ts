@@ -1,13 +1,14 @@
 /**
  * argus-parse: recording -> per-topic CSV parts + summary.json.
  *
- *   argus-parse <file.mcap> --out <dir> [--topics a,b] [--exclude x] [--decimate t=N,…] [--max-rate t=HZ,…] [--summary]
+ *   argus-parse <file.mcap> --out <dir> [--topics a,b] [--exclude x] [--decimate t=N,…] [--max-rate t=HZ,…] [--threads N] [--summary]
  *
  * Writes `<dir>/<topic with / replaced by __>/part-0000.csv`, ... and
  * `<dir>/summary.json`. With --summary the summary is also printed to stdout.
  * A progress line goes to stderr when stderr is a TTY.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -21,6 +22,7 @@ const USAGE = `usage: argus-parse <file.mcap> --out <dir> [options]
   --exclude x,y         skip these topics (wins over --topics)
   --decimate t=N,…      keep every Nth message of topic t, e.g. --decimate /imu=10
   --max-rate t=HZ,…     at most HZ messages per second of log time on topic t, e.g. --max-rate '/camera/*=2'
+  --threads N           threads that decode and write rows (default: every core)
   --summary             also print summary.json to stdout
   --no-crc              skip CRC checks`;
 
@@ -45,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
         exclude: { type: 'string' },
         decimate: { type: 'string' },
         'max-rate': { type: 'string' },
+        threads: { type: 'string' },
         summary: { type: 'boolean', default: false },
         'no-crc': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -60,7 +63,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return args.values.help ? 0 : 2;
   }
-  const opts: ParseOptions = { checkCrc: !args.values['no-crc'] };
+  const opts: ParseOptions = {
+    checkCrc: !args.values['no-crc'],
+    threads: args.values.threads === undefined ? Math.min(availableParallelism(), 64) : Number(args.values.threads),
+  };
   const topics = list(args.values.topics);
   const exclude = list(args.values.exclude);
   if (topics) opts.topics = topics;

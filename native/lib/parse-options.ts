@@ -22,6 +22,7 @@ export function checkParseOptions(o: ParseOptions): void {
   if (o.arrayExpandLimit !== undefined && !(Number.isInteger(o.arrayExpandLimit) && o.arrayExpandLimit >= 0 && o.arrayExpandLimit <= 65536)) {
     bad.push(`arrayExpandLimit must be an integer 0 … 65536 (got ${o.arrayExpandLimit})`);
   }
+  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= 64)) bad.push(`threads must be an integer 1 … 64 (got ${o.threads})`);
   if (bad.length > 0) throw new RangeError(`bad parse options: ${bad.join('; ')}`);
 }
 

@@ -10,6 +10,7 @@ import { buildMcap } from './test-support.js';
 import { sharedPath } from './shared-data.js';
 
 const DIR = sharedPath('recordings-public');
+const files = ['rosbag2_cdr_test_0', 'rosbag2_talker', 'rosbag2_wbag_0'];
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
 function rng(seed: number): () => number {
@@ -250,7 +251,6 @@ describe('block boundaries', () => {
     ['4 KiB', () => 4096],
     ['random 1-5000', () => 1 + Math.floor(random() * 5000)],
   ];
-  const files = ['rosbag2_cdr_test_0', 'rosbag2_talker', 'rosbag2_wbag_0'];
 
   it.each(files)('%s pushed in blocks of any size gives the CSV and summary of one push', { timeout: 120_000 }, async (name) => {
     const bytes = readFileSync(`${DIR}/${name}.mcap`);
@@ -280,5 +280,50 @@ describe('block boundaries', () => {
       expect(scanInBlocks(bytes, size, true), label).toEqual(one);
       expect(scanInBlocks(bytes, size, false), label).toEqual(one);
     }
+  });
+});
+
+describe('threads', () => {
+  // Rows written on several threads are added in file order: CSV chunks,
+  // counts and problems (in order) equal the one-thread parse, also for
+  // damaged files whose messages fail to decode.
+  const key = (chunks: { topic: string; index: number; csv: Buffer }[]): string =>
+    chunks.map((c) => `${c.topic}#${c.index}\n${c.csv.toString()}`).sort().join('\n');
+
+  async function same(bytes: Uint8Array, label: string): Promise<void> {
+    const one = await parseBuffer(bytes, { chunkBytes: 2048 }).catch((e: unknown) => e);
+    for (const threads of [2, 3, 8]) {
+      const many = await parseBuffer(bytes, { chunkBytes: 2048, threads }).catch((e: unknown) => e);
+      if (one instanceof Error) {
+        expect(many, `${label} threads=${threads}`).toEqual(one);
+        continue;
+      }
+      const a = one as Awaited<ReturnType<typeof parseBuffer>>;
+      const b = many as Awaited<ReturnType<typeof parseBuffer>>;
+      expect(key(b.chunks), `${label} threads=${threads}`).toBe(key(a.chunks));
+      expect(b.summary, `${label} threads=${threads}`).toEqual(a.summary);
+    }
+  }
+
+  it.each(files)('%s: same CSV and summary on 1, 2, 3 and 8 threads', async (name) => {
+    await same(readFileSync(`${DIR}/${name}.mcap`), name);
+  });
+
+  it('same problems in the same order when bytes are flipped', { timeout: 60_000 }, async () => {
+    const bytes = readFileSync(`${DIR}/rosbag2_cdr_test_0.mcap`);
+    const random = rng(11);
+    let problems = 0;
+    for (let k = 0; k < 60; k++) {
+      const copy = Buffer.from(bytes);
+      for (let f = 0; f < 3; f++) copy[8 + Math.floor(random() * (copy.length - 16))] ^= 1 + Math.floor(random() * 255);
+      const r = await parseBuffer(copy, { checkCrc: false }).catch(() => null);
+      problems += r?.summary.problems.length ?? 0;
+      await same(copy, `flip round ${k}`);
+    }
+    expect(problems).toBeGreaterThan(0);  // the damage did reach the decoders
+  });
+
+  it('refuses a bad thread count with the option named', async () => {
+    await expect(parseBuffer(new Uint8Array(8), { threads: 0 })).rejects.toThrow(/threads must be an integer 1 … 64 \(got 0\)/);
   });
 });

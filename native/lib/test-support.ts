@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { McapStreamReader, McapWriter, TempBuffer } from '@mcap/core';
 
 import { parseRecording } from './parse.js';
-import type { CsvChunk, RecordingSummary } from './types.js';
+import type { CsvChunk, ParseOptions, RecordingSummary } from './types.js';
 
 const require = createRequire(import.meta.url);
 const zstd = require('zstd-napi') as { decompress(b: Uint8Array): Buffer; compress(b: Uint8Array): Buffer };
@@ -223,8 +223,8 @@ export async function buildMcap(
 }
 
 /** Parses a recording file to the end with `parseRecording`, keeping every chunk. */
-export async function collectRecording(path: string): Promise<{ chunks: CsvChunk[]; summary: RecordingSummary }> {
-  const it = parseRecording(path);
+export async function collectRecording(path: string, opts: ParseOptions = {}): Promise<{ chunks: CsvChunk[]; summary: RecordingSummary }> {
+  const it = parseRecording(path, opts);
   const chunks: CsvChunk[] = [];
   for (let r = await it.next(); ; r = await it.next()) {
     if (r.done) return { chunks, summary: r.value };

@@ -18,6 +18,14 @@ export interface ParseOptions {
   chunkBytes?: number;
   /** Verify chunk, data-section, summary and attachment CRC-32s (default true). */
   checkCrc?: boolean;
+  /**
+   * Threads that decode messages and write rows (default 1: the libuv worker
+   * the parse runs on). More threads write rows of a batch in parallel and
+   * add them in file order, so the output is identical; CPU time is not
+   * saved, wall time is. The edge agent keeps 1 (the vehicle's cores belong
+   * to the autonomy stack); argus-parse uses every core.
+   */
+  threads?: number;
   /** Keep messages with log_time >= startTimeNs (ns since epoch; bigint or decimal string). */
   startTimeNs?: bigint | string;
   /** Keep messages with log_time < endTimeNs. */

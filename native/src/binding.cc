@@ -98,6 +98,11 @@ argus::ParseOptions parseOptions(const Napi::Value& value) {
   }
   timeOption(obj.Get("startTimeNs"), o.startTime);
   timeOption(obj.Get("endTimeNs"), o.endTime);
+  Napi::Value threads = obj.Get("threads");
+  if (threads.IsNumber()) {
+    double x = threads.As<Napi::Number>().DoubleValue();
+    if (x >= 1 && x <= 64) o.threads = static_cast<uint32_t>(x);
+  }
   Napi::Value crc = obj.Get("checkCrc");
   if (crc.IsBoolean()) o.checkCrc = crc.As<Napi::Boolean>().Value();
   return o;

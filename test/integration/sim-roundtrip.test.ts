@@ -18,13 +18,16 @@ const require = createRequire(import.meta.url);
 const protobuf = require('protobufjs') as typeof import('protobufjs');
 const descriptor = require('protobufjs/ext/descriptor') as { FileDescriptorSet: import('protobufjs').Type };
 
-type Variant = Pick<WriteDriveOptions, 'compression' | 'summary' | 'chunked'>;
+/** How the drive is written, and on how many threads it is parsed. */
+type Variant = Pick<WriteDriveOptions, 'compression' | 'summary' | 'chunked'> & { threads?: number };
 const VARIANTS: Record<string, Variant> = {
   'zstd chunks': { compression: 'zstd' },
   'lz4 chunks': { compression: 'lz4' },
   'uncompressed chunks': { compression: 'none' },
   'zstd, no summary': { compression: 'zstd', summary: false },
   'no chunks, no summary': { chunked: false, summary: false },
+  'zstd chunks, parsed on 3 threads': { compression: 'zstd', threads: 3 },
+  'no chunks, parsed on 2 threads': { chunked: false, summary: false, threads: 2 },
 };
 
 /** The independent decoder for one topic's messages. */
@@ -55,11 +58,11 @@ describe('simulator recordings round-trip through the native parser', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it.each(Object.entries(VARIANTS))('%s: every cell of every topic equals the reference decoder', async (name, variant) => {
+  it.each(Object.entries(VARIANTS))('%s: every cell of every topic equals the reference decoder', async (name, { threads, ...variant }) => {
     const file = path.join(dir, `${name.replace(/\W+/g, '-')}.mcap`);
     // A fault and healthy noise so diagnostics, rosout and every sensor topic carry data.
     await writeDrive({ out: file, seed: 77, durationS: 12, platform: 'K1', vin: randomVin(Rng.derive(77, 'vin'), 'K1'), faults: [{ code: '0xA001', startS: 2 }], ...variant });
-    const { chunks, summary } = await collectRecording(file);
+    const { chunks, summary } = await collectRecording(file, { threads });
     expect(summary.problems).toEqual([]);
     expect(summary.truncated).toBe(false);
     const ref = referenceMessages(await readFile(file));

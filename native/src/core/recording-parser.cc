@@ -8,10 +8,25 @@ namespace {
 constexpr size_t kMaxProblems = 1000;
 constexpr uint32_t kProblemsPerTopic = 5;
 
+// A batch is written out once it holds this many message bytes.
+constexpr size_t kBatchBytes = 2u << 20;
+
 void appendU64(std::string& s, uint64_t v) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   s.append(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+// One CSV line: the three record columns, the flattened fields, CRLF.
+void appendRow(std::string& row, const Layout& layout, const ValueTree& tree, const Value& v, uint64_t logTime,
+               uint64_t publishTime, uint32_t sequence) {
+  appendU64(row, logTime);
+  row += ',';
+  appendU64(row, publishTime);
+  row += ',';
+  appendU64(row, sequence);
+  layout.flatten(tree, v, row);
+  row += "\r\n";
 }
 
 }  // namespace
@@ -37,9 +52,15 @@ RecordingParser::RecordingParser(ParseOptions opts)
         return r;
       }()) {
   if (opts_.chunkBytes == 0) opts_.chunkBytes = 1;
+  if (opts_.threads > 1) {
+    pool_ = std::make_unique<WorkPool>(opts_.threads - 1);
+    slices_.resize(opts_.threads);
+  }
 }
 
 void RecordingParser::addProblem(Problem p) {
+  // Problems stay in file order: rows still waiting in the batch come first.
+  flushRows();
   if (meta_.problems.size() < kMaxProblems) {
     meta_.problems.push_back(std::move(p));
   } else if (meta_.problems.size() == kMaxProblems) {
@@ -58,6 +79,7 @@ Status RecordingParser::feed(const uint8_t* data, size_t size) {
   // Read in place; only a record cut by the block end is copied.
   reader_.borrow(data, size);
   Status st = pump();
+  flushRows();
   reader_.release();
   return st;
 }
@@ -72,6 +94,7 @@ Status RecordingParser::finish() {
   finished_ = true;
   reader_.finish();
   Status st = pump();
+  flushRows();
   if (!st.ok()) return st;
   for (auto& t : topics_) {
     if (t->csv) t->csv->flush(chunks_);
@@ -164,12 +187,81 @@ void RecordingParser::onChannel(const mcap::Channel& c) {
   topics_.push_back(std::move(t));
 }
 
-std::string RecordingParser::where() const {
-  if (rec_.inChunk) {
-    return "in the chunk at offset " + std::to_string(rec_.offset) + " (record at chunk offset " +
-           std::to_string(rec_.chunkOffset) + ")";
+std::string RecordingParser::where() const { return where(rec_.inChunk, rec_.offset, rec_.chunkOffset); }
+
+std::string RecordingParser::where(bool inChunk, uint64_t offset, uint64_t chunkOffset) {
+  if (inChunk) {
+    return "in the chunk at offset " + std::to_string(offset) + " (record at chunk offset " +
+           std::to_string(chunkOffset) + ")";
   }
-  return "at offset " + std::to_string(rec_.offset);
+  return "at offset " + std::to_string(offset);
+}
+
+void RecordingParser::decodeFailed(TopicState& t, const Status& st, uint64_t offset, bool inChunk,
+                                   uint64_t chunkOffset, uint64_t logTime, uint32_t sequence) {
+  ++t.sum.decodeErrors;
+  topicProblem(t, st.code,
+               "topic " + t.sum.topic + ": message " + where(inChunk, offset, chunkOffset) + " (log_time " +
+                   std::to_string(logTime) + ", sequence " + std::to_string(sequence) +
+                   ") does not decode: " + st.message,
+               offset);
+}
+
+void RecordingParser::writeSlice(size_t from, size_t to, RowSlice& out) const {
+  out.rows.clear();
+  out.ends.clear();
+  out.failures.clear();
+  for (size_t j = from; j < to; ++j) {
+    const RowJob& job = batch_[j];
+    const TopicState& t = *topics_[job.topic];
+    uint32_t root = 0;
+    Status st = t.decoder->decode(std::string_view(batchData_.data() + job.at, job.size), out.tree, root);
+    if (st.ok()) {
+      appendRow(out.rows, t.layout, out.tree, out.tree.nodes[root], job.logTime, job.publishTime, job.sequence);
+    } else {
+      out.failures.emplace_back(j, std::move(st));
+    }
+    out.ends.push_back(out.rows.size());
+  }
+}
+
+void RecordingParser::flushRows() {
+  if (batch_.empty()) return;
+  // Slices of about equal message bytes, one per thread.
+  unsigned n = pool_->width();
+  if (batch_.size() < n) n = static_cast<unsigned>(batch_.size());
+  std::vector<size_t> cut(n + 1, batch_.size());
+  cut[0] = 0;
+  size_t total = batchData_.size(), k = 1;
+  for (size_t j = 0; j < batch_.size() && k < n; ++j) {
+    if (batch_[j].at >= total * k / n) cut[k++] = j;
+  }
+  for (; k < n; ++k) cut[k] = batch_.size();
+  pool_->run(n, [&](unsigned i) { writeSlice(cut[i], cut[i + 1], slices_[i]); });
+  // Rows go to their topics in file order; the batch is emptied first, as a
+  // problem recorded here flushes again.
+  std::vector<RowJob> jobs;
+  jobs.swap(batch_);
+  for (unsigned i = 0; i < n; ++i) {
+    RowSlice& sl = slices_[i];
+    size_t start = 0, f = 0;
+    for (size_t j = cut[i]; j < cut[i + 1]; ++j) {
+      const RowJob& job = jobs[j];
+      TopicState& t = *topics_[job.topic];
+      size_t end = sl.ends[j - cut[i]];
+      if (f < sl.failures.size() && sl.failures[f].first == j) {
+        decodeFailed(t, sl.failures[f].second, job.offset, job.inChunk, job.chunkOffset, job.logTime, job.sequence);
+        ++f;
+      } else {
+        t.csv->addRow(std::string_view(sl.rows.data() + start, end - start), chunks_);
+        ++t.sum.rows;
+      }
+      start = end;
+    }
+  }
+  jobs.clear();
+  batch_.swap(jobs);  // keeps the capacity
+  batchData_.clear();
 }
 
 void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
@@ -229,14 +321,28 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
       return;
     }
   }
+  if (pool_ && t.layout.resolved() && m.data.size() <= kBatchBytes) {
+    // Parallel rows: keep a copy of the message; flushRows() writes it.
+    RowJob job;
+    job.topic = static_cast<uint32_t>(cit->second.topic);
+    job.size = static_cast<uint32_t>(m.data.size());
+    job.at = batchData_.size();
+    job.logTime = m.logTime;
+    job.publishTime = m.publishTime;
+    job.sequence = m.sequence;
+    job.offset = offset;
+    job.inChunk = rec_.inChunk;
+    job.chunkOffset = rec_.chunkOffset;
+    batchData_.append(m.data);
+    batch_.push_back(job);
+    if (batchData_.size() >= kBatchBytes) flushRows();
+    return;
+  }
+  flushRows();  // rows of this topic waiting in the batch come first
   uint32_t root = 0;
   Status st = t.decoder->decode(m.data, tree_, root);
   if (!st.ok()) {
-    ++s.decodeErrors;
-    topicProblem(t, st.code,
-                 "topic " + s.topic + ": message " + where() + " (log_time " + std::to_string(m.logTime) +
-                     ", sequence " + std::to_string(m.sequence) + ") does not decode: " + st.message,
-                 offset);
+    decodeFailed(t, st, offset, rec_.inChunk, rec_.chunkOffset, m.logTime, m.sequence);
     return;
   }
   const Value& v = tree_.nodes[root];
@@ -250,13 +356,7 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
     t.csv->setColumns(header);
   }
   std::string& row = t.csv->beginRow();  // written in place, no per-row copy
-  appendU64(row, m.logTime);
-  row += ',';
-  appendU64(row, m.publishTime);
-  row += ',';
-  appendU64(row, m.sequence);
-  t.layout.flatten(tree_, v, row);
-  row += "\r\n";
+  appendRow(row, t.layout, tree_, v, m.logTime, m.publishTime, m.sequence);
   t.csv->endRow(chunks_);
   ++s.rows;
 }

@@ -15,6 +15,7 @@
 #include "message-decoder.h"
 #include "status.h"
 #include "stream-reader.h"
+#include "work-pool.h"
 
 namespace argus {
 
@@ -29,6 +30,11 @@ struct ParseOptions {
   uint32_t arrayExpandLimit = 16;
   size_t chunkBytes = 1 << 20;
   bool checkCrc = true;
+  // Threads that decode messages and write rows (the calling thread counts
+  // as one). With more than one, kept messages are copied into batches whose
+  // rows are written in parallel and added in file order: the output is the
+  // same as with one thread.
+  uint32_t threads = 1;
   uint64_t startTime = 0;           // keep messages with startTime <= log_time < endTime (ns)
   uint64_t endTime = UINT64_MAX;
 };
@@ -90,12 +96,34 @@ class RecordingParser {
     uint32_t problemsKept = 0;
   };
 
+  // A kept message waiting in the batch; its bytes are in batchData_.
+  struct RowJob {
+    uint32_t topic = 0;
+    uint32_t size = 0;
+    size_t at = 0;
+    uint64_t logTime = 0, publishTime = 0, offset = 0, chunkOffset = 0;
+    uint32_t sequence = 0;
+    bool inChunk = false;
+  };
+  // Rows one thread wrote for a slice of the batch.
+  struct RowSlice {
+    ValueTree tree;
+    std::string rows;
+    std::vector<size_t> ends;                           // end of each job's row in `rows`
+    std::vector<std::pair<size_t, Status>> failures;    // (job, why) for messages that do not decode
+  };
+
   Status pump();
+  void flushRows();
+  void writeSlice(size_t from, size_t to, RowSlice& out) const;
+  void decodeFailed(TopicState& t, const Status& st, uint64_t offset, bool inChunk, uint64_t chunkOffset,
+                    uint64_t logTime, uint32_t sequence);
   void onChannel(const mcap::Channel& c);
   void onMessage(const mcap::Message& m, uint64_t offset);
   void topicProblem(TopicState& t, std::string code, std::string message, uint64_t offset);
   void addProblem(Problem p);
   std::string where() const;  // location of the current record, for messages
+  static std::string where(bool inChunk, uint64_t offset, uint64_t chunkOffset);
 
   ParseOptions opts_;
   mcap::StreamReader reader_;
@@ -112,6 +140,11 @@ class RecordingParser {
   std::unordered_map<uint16_t, uint64_t> statsCounts_;  // Statistics.channel_message_counts
   bool finished_ = false;
   uint64_t bytesFed_ = 0;
+  // Parallel rows (threads > 1).
+  std::unique_ptr<WorkPool> pool_;
+  std::string batchData_;
+  std::vector<RowJob> batch_;
+  std::vector<RowSlice> slices_;
 };
 
 }  // namespace argus

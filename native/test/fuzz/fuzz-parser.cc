@@ -11,6 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   argus::ParseOptions opts;
   opts.chunkBytes = 4096;
   opts.arrayExpandLimit = 4;
+  // Half the inputs take the parallel row path (batches, helper threads).
+  opts.threads = size > 1 && (data[1] & 1) ? 2 : 1;
   argus::RecordingParser parser(opts);
   // Feed in uneven pieces so every NeedMore path is taken. Each piece is its
   // own heap copy, freed after feed(): the parser reads pieces in place, and
