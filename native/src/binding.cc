@@ -175,7 +175,8 @@ Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks) {
     o.Set("topic", c.topic);
     o.Set("index", Napi::Number::New(env, c.index));
     o.Set("rows", Napi::Number::New(env, static_cast<double>(c.rows)));
-    // Hand the CSV bytes to JS without a copy; the finalizer frees them. V8
+    // Hand the CSV bytes to JS without a copy; the finalizer gives them back
+    // to the spare chunk buffers (or frees them). V8
     // is told about the bytes (and told again when they are freed): an
     // external buffer is otherwise invisible to its GC heuristics, and
     // discarded chunks would pile up until the JS heap alone triggered a GC.
@@ -185,6 +186,7 @@ Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks) {
     o.Set("csv", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
                                          [](Napi::Env e, char*, std::string* s) {
                                            Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(s->capacity()));
+                                           argus::ChunkBuffers::give(std::move(*s));  // the next chunks reuse its pages
                                            delete s;
                                          },
                                          owned));

@@ -1,6 +1,57 @@
 #include "csv-writer.h"
 
+#include <mutex>
+
 namespace argus {
+namespace {
+
+struct Spares {
+  std::mutex mu;
+  std::vector<std::string> buffers;
+  size_t bytes = 0;
+};
+
+Spares& spares() {
+  static Spares* s = new Spares();  // never destroyed: finalizers may run at exit
+  return *s;
+}
+
+// Chunks larger than this are not pooled (a huge chunkBytes).
+constexpr size_t kLargestPooled = 16u << 20;
+
+size_t reserveFor(size_t chunkBytes) { return chunkBytes < kLargestPooled ? chunkBytes + 4096 : 0; }
+
+}  // namespace
+
+std::string ChunkBuffers::take(size_t capacity) {
+  if (capacity > 0 && capacity <= kLargestPooled) {
+    Spares& sp = spares();
+    std::lock_guard<std::mutex> lock(sp.mu);
+    for (size_t i = sp.buffers.size(); i-- > 0;) {
+      if (sp.buffers[i].capacity() >= capacity) {
+        std::string s = std::move(sp.buffers[i]);
+        sp.buffers[i] = std::move(sp.buffers.back());
+        sp.buffers.pop_back();
+        sp.bytes -= s.capacity();
+        s.clear();
+        return s;
+      }
+    }
+  }
+  std::string s;
+  s.reserve(capacity);
+  return s;
+}
+
+void ChunkBuffers::give(std::string&& s) {
+  size_t c = s.capacity();
+  if (c < 4096 || c > kLargestPooled + 4096) return;
+  Spares& sp = spares();
+  std::lock_guard<std::mutex> lock(sp.mu);
+  if (sp.bytes + c > kKeepBytes) return;  // freed when `s` goes out of scope in the caller
+  sp.bytes += c;
+  sp.buffers.push_back(std::move(s));
+}
 
 void appendCsvField(std::string& out, std::string_view f) {
   // RFC 4180 section 2: fields with comma, quote, CR or LF are quoted and
@@ -36,7 +87,7 @@ void CsvWriter::setColumns(const std::vector<std::string>& columns) {
 void CsvWriter::addRow(std::string_view row, std::vector<CsvChunk>& out) {
   if (rows_ > 0 && buf_.size() + row.size() > chunkBytes_) flush(out);
   if (rows_ == 0) {
-    buf_.reserve(chunkBytes_ < (64u << 20) ? chunkBytes_ + 4096 : 0);
+    buf_ = ChunkBuffers::take(reserveFor(chunkBytes_));
     buf_ = header_;
   }
   buf_.append(row);
@@ -45,7 +96,7 @@ void CsvWriter::addRow(std::string_view row, std::vector<CsvChunk>& out) {
 
 std::string& CsvWriter::beginRow() {
   if (rows_ == 0) {
-    buf_.reserve(chunkBytes_ < (64u << 20) ? chunkBytes_ + 4096 : 0);
+    buf_ = ChunkBuffers::take(reserveFor(chunkBytes_));
     buf_ = header_;
   }
   rowStart_ = buf_.size();
@@ -55,8 +106,7 @@ std::string& CsvWriter::beginRow() {
 void CsvWriter::endRow(std::vector<CsvChunk>& out) {
   if (rows_ > 0 && buf_.size() > chunkBytes_) {
     // The row does not fit: it opens the next chunk (as addRow would).
-    std::string next;
-    next.reserve(chunkBytes_ < (64u << 20) ? chunkBytes_ + 4096 : 0);
+    std::string next = ChunkBuffers::take(reserveFor(chunkBytes_));
     next = header_;
     next.append(buf_, rowStart_, std::string::npos);
     buf_.resize(rowStart_);

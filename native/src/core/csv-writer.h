@@ -19,6 +19,18 @@ struct CsvChunk {
 
 void appendCsvField(std::string& out, std::string_view field);
 
+// Process-wide spare CSV chunk buffers. A chunk buffer written for the
+// first time costs a page fault per 4 KiB (expensive on virtual machines);
+// chunks handed back (the Node binding does so when JS lets go of one) are
+// reused by the next chunks of any parser. Holds at most kKeepBytes.
+class ChunkBuffers {
+ public:
+  static constexpr size_t kKeepBytes = 48u << 20;
+  // An empty string with at least `capacity` bytes reserved.
+  static std::string take(size_t capacity);
+  static void give(std::string&& s);
+};
+
 class CsvWriter {
  public:
   CsvWriter(std::string topic, size_t chunkBytes) : topic_(std::move(topic)), chunkBytes_(chunkBytes) {}

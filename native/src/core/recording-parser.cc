@@ -54,7 +54,6 @@ RecordingParser::RecordingParser(ParseOptions opts)
   if (opts_.chunkBytes == 0) opts_.chunkBytes = 1;
   if (opts_.threads > 1) {
     pool_ = std::make_unique<WorkPool>(opts_.threads - 1);
-    slices_.resize(opts_.threads);
   }
 }
 
@@ -207,17 +206,16 @@ void RecordingParser::decodeFailed(TopicState& t, const Status& st, uint64_t off
                offset);
 }
 
-void RecordingParser::writeSlice(size_t from, size_t to, RowSlice& out) const {
+void RecordingParser::writePiece(const Batch& b, unsigned piece, ValueTree& tree, RowSlice& out) const {
   out.rows.clear();
   out.ends.clear();
   out.failures.clear();
-  for (size_t j = from; j < to; ++j) {
-    const RowJob& job = batch_[j];
-    const TopicState& t = *topics_[job.topic];
+  for (size_t j = b.cut[piece]; j < b.cut[piece + 1]; ++j) {
+    const RowJob& job = b.jobs[j];
     uint32_t root = 0;
-    Status st = t.decoder->decode(std::string_view(batchData_.data() + job.at, job.size), out.tree, root);
+    Status st = job.topic->decoder->decode(std::string_view(b.data.data() + job.at, job.size), tree, root);
     if (st.ok()) {
-      appendRow(out.rows, t.layout, out.tree, out.tree.nodes[root], job.logTime, job.publishTime, job.sequence);
+      appendRow(out.rows, job.topic->layout, tree, tree.nodes[root], job.logTime, job.publishTime, job.sequence);
     } else {
       out.failures.emplace_back(j, std::move(st));
     }
@@ -225,30 +223,55 @@ void RecordingParser::writeSlice(size_t from, size_t to, RowSlice& out) const {
   }
 }
 
-void RecordingParser::flushRows() {
-  if (batch_.empty()) return;
-  // Slices of about equal message bytes, one per thread.
-  unsigned n = pool_->width();
-  if (batch_.size() < n) n = static_cast<unsigned>(batch_.size());
-  std::vector<size_t> cut(n + 1, batch_.size());
-  cut[0] = 0;
-  size_t total = batchData_.size(), k = 1;
-  for (size_t j = 0; j < batch_.size() && k < n; ++j) {
-    if (batch_[j].at >= total * k / n) cut[k++] = j;
+void RecordingParser::sendBatch() {
+  if (writing_) {
+    pool_->finish();
+    addRows(*writing_);
+    writing_ = nullptr;
   }
-  for (; k < n; ++k) cut[k] = batch_.size();
-  pool_->run(n, [&](unsigned i) { writeSlice(cut[i], cut[i + 1], slices_[i]); });
-  // Rows go to their topics in file order; the batch is emptied first, as a
-  // problem recorded here flushes again.
-  std::vector<RowJob> jobs;
-  jobs.swap(batch_);
-  for (unsigned i = 0; i < n; ++i) {
-    RowSlice& sl = slices_[i];
+  Batch& b = *filling_;
+  if (b.jobs.empty()) return;
+  // Pieces of about equal message bytes, a few per thread so that a thread
+  // that also reads (the caller) takes fewer of them.
+  unsigned n = pool_->width() * 4;
+  if (b.jobs.size() < n) n = static_cast<unsigned>(b.jobs.size());
+  b.cut.assign(n + 1, b.jobs.size());
+  b.cut[0] = 0;
+  size_t total = b.data.size(), k = 1;
+  for (size_t j = 0; j < b.jobs.size() && k < n; ++j) {
+    while (k < n && b.jobs[j].at >= total * k / n) b.cut[k++] = j;
+  }
+  if (b.slices.size() < n) b.slices.resize(n);
+  writing_ = &b;
+  filling_ = &b == &batches_[0] ? &batches_[1] : &batches_[0];
+  // Each thread decodes into its own value tree.
+  pool_->start(n, [this, &b](unsigned piece) {
+    static thread_local ValueTree tree;
+    writePiece(b, piece, tree, b.slices[piece]);
+  });
+}
+
+void RecordingParser::flushRows() {
+  if (!pool_ || addingRows_) return;
+  sendBatch();  // adds the rows being written, starts the filled batch
+  if (writing_) {
+    pool_->finish();
+    addRows(*writing_);
+    writing_ = nullptr;
+  }
+}
+
+void RecordingParser::addRows(Batch& b) {
+  // Rows go to their topics in file order. A problem recorded here must not
+  // flush again (the batch being added is the oldest).
+  addingRows_ = true;
+  for (unsigned i = 0; i + 1 < b.cut.size(); ++i) {
+    RowSlice& sl = b.slices[i];
     size_t start = 0, f = 0;
-    for (size_t j = cut[i]; j < cut[i + 1]; ++j) {
-      const RowJob& job = jobs[j];
-      TopicState& t = *topics_[job.topic];
-      size_t end = sl.ends[j - cut[i]];
+    for (size_t j = b.cut[i]; j < b.cut[i + 1]; ++j) {
+      const RowJob& job = b.jobs[j];
+      TopicState& t = *job.topic;
+      size_t end = sl.ends[j - b.cut[i]];
       if (f < sl.failures.size() && sl.failures[f].first == j) {
         decodeFailed(t, sl.failures[f].second, job.offset, job.inChunk, job.chunkOffset, job.logTime, job.sequence);
         ++f;
@@ -259,9 +282,9 @@ void RecordingParser::flushRows() {
       start = end;
     }
   }
-  jobs.clear();
-  batch_.swap(jobs);  // keeps the capacity
-  batchData_.clear();
+  addingRows_ = false;
+  b.jobs.clear();
+  b.data.clear();
 }
 
 void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
@@ -323,19 +346,20 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
   }
   if (pool_ && t.layout.resolved() && m.data.size() <= kBatchBytes) {
     // Parallel rows: keep a copy of the message; flushRows() writes it.
+    Batch& b = *filling_;
     RowJob job;
-    job.topic = static_cast<uint32_t>(cit->second.topic);
+    job.topic = &t;
     job.size = static_cast<uint32_t>(m.data.size());
-    job.at = batchData_.size();
+    job.at = b.data.size();
     job.logTime = m.logTime;
     job.publishTime = m.publishTime;
     job.sequence = m.sequence;
     job.offset = offset;
     job.inChunk = rec_.inChunk;
     job.chunkOffset = rec_.chunkOffset;
-    batchData_.append(m.data);
-    batch_.push_back(job);
-    if (batchData_.size() >= kBatchBytes) flushRows();
+    b.data.append(m.data);
+    b.jobs.push_back(job);
+    if (b.data.size() >= kBatchBytes) sendBatch();
     return;
   }
   flushRows();  // rows of this topic waiting in the batch come first

@@ -96,26 +96,36 @@ class RecordingParser {
     uint32_t problemsKept = 0;
   };
 
-  // A kept message waiting in the batch; its bytes are in batchData_.
+  // A kept message waiting in a batch; its bytes are in Batch::data.
   struct RowJob {
-    uint32_t topic = 0;
+    TopicState* topic = nullptr;  // pieces read only its decoder and layout (fixed once rows are batched)
     uint32_t size = 0;
     size_t at = 0;
     uint64_t logTime = 0, publishTime = 0, offset = 0, chunkOffset = 0;
     uint32_t sequence = 0;
     bool inChunk = false;
   };
-  // Rows one thread wrote for a slice of the batch.
+  // Rows written for one piece of a batch.
   struct RowSlice {
-    ValueTree tree;
     std::string rows;
     std::vector<size_t> ends;                           // end of each job's row in `rows`
     std::vector<std::pair<size_t, Status>> failures;    // (job, why) for messages that do not decode
   };
+  struct Batch {
+    std::string data;
+    std::vector<RowJob> jobs;
+    std::vector<size_t> cut;  // piece i is jobs [cut[i], cut[i+1])
+    std::vector<RowSlice> slices;
+  };
 
   Status pump();
+  // Pipeline: while the pool writes one batch's rows, the reader fills the
+  // next. sendBatch() starts the full one (after adding the previous one's
+  // rows); flushRows() drains both, so everything so far is in the CSV.
+  void sendBatch();
   void flushRows();
-  void writeSlice(size_t from, size_t to, RowSlice& out) const;
+  void addRows(Batch& b);
+  void writePiece(const Batch& b, unsigned piece, ValueTree& tree, RowSlice& out) const;
   void decodeFailed(TopicState& t, const Status& st, uint64_t offset, bool inChunk, uint64_t chunkOffset,
                     uint64_t logTime, uint32_t sequence);
   void onChannel(const mcap::Channel& c);
@@ -141,10 +151,11 @@ class RecordingParser {
   bool finished_ = false;
   uint64_t bytesFed_ = 0;
   // Parallel rows (threads > 1).
-  std::unique_ptr<WorkPool> pool_;
-  std::string batchData_;
-  std::vector<RowJob> batch_;
-  std::vector<RowSlice> slices_;
+  Batch batches_[2];
+  Batch* filling_ = &batches_[0];
+  Batch* writing_ = nullptr;           // started on the pool, rows not added yet
+  bool addingRows_ = false;
+  std::unique_ptr<WorkPool> pool_;     // last member: destroyed first, it may still be writing
 };
 
 }  // namespace argus

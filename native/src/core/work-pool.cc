@@ -3,51 +3,66 @@
 namespace argus {
 
 WorkPool::~WorkPool() {
+  if (running_) finish();
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
-  start_.notify_all();
+  wake_.notify_all();
   for (auto& t : threads_) t.join();
 }
 
-void WorkPool::run(unsigned n, const std::function<void(unsigned)>& fn) {
-  if (n > width()) n = width();
-  if (n <= 1) {
-    if (n == 1) fn(0);
-    return;
-  }
-  if (threads_.empty()) {
+void WorkPool::start(unsigned pieces, std::function<void(unsigned)> fn) {
+  if (running_) finish();
+  if (helpers_ > 0 && threads_.empty()) {
     threads_.reserve(helpers_);
-    for (unsigned i = 0; i < helpers_; ++i) threads_.emplace_back([this, i] { loop(i + 1); });
+    for (unsigned i = 0; i < helpers_; ++i) threads_.emplace_back([this] { loop(); });
   }
+  auto job = std::make_shared<Job>();
+  job->fn = std::move(fn);
+  job->pieces = pieces;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    job_ = &fn;
-    jobWidth_ = n;
-    pending_ = n - 1;
+    job_ = std::move(job);
     ++generation_;
+    running_ = true;
   }
-  start_.notify_all();
-  fn(0);
-  std::unique_lock<std::mutex> lock(mu_);
-  done_.wait(lock, [this] { return pending_ == 0; });
-  job_ = nullptr;
+  wake_.notify_all();
 }
 
-void WorkPool::loop(unsigned index) {
+void WorkPool::take(Job& job) {
+  unsigned done = 0;
+  for (unsigned i = job.next.fetch_add(1); i < job.pieces; i = job.next.fetch_add(1)) {
+    job.fn(i);
+    ++done;
+  }
+  if (done > 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    job.finished += done;
+    if (job.finished == job.pieces) done_.notify_all();
+  }
+}
+
+void WorkPool::finish() {
+  if (!running_) return;
+  std::shared_ptr<Job> job = job_;
+  take(*job);
+  std::unique_lock<std::mutex> lock(mu_);
+  done_.wait(lock, [&] { return job->finished == job->pieces; });
+  running_ = false;
+}
+
+void WorkPool::loop() {
   uint64_t seen = 0;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    start_.wait(lock, [&] { return stop_ || generation_ != seen; });
+    wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
     if (stop_) return;
     seen = generation_;
-    if (index >= jobWidth_) continue;  // this round needs fewer helpers
-    const std::function<void(unsigned)>* fn = job_;
+    std::shared_ptr<Job> job = job_;
     lock.unlock();
-    (*fn)(index);
+    take(*job);
     lock.lock();
-    if (--pending_ == 0) done_.notify_one();
   }
 }
 
