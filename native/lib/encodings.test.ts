@@ -217,6 +217,69 @@ describe('cdr messages', () => {
     expect(topicRows(chunks, '/be')).toMatchObject([{ a: '-5', b: '2.5', s: 'hi' }]);
   });
 
+  // From the second message of a topic on, rows are written straight from
+  // the CDR bytes (no value tree); the first one is decoded into a tree to fix
+  // the layout. Both must give the same cells and fail at the same byte.
+  it('writes later messages from the bytes exactly as the first from its tree, and fails at the same place', async () => {
+    const schema = { name: 'argus_msgs/msg/Rich', encoding: 'ros2msg', data: enc.encode(text) };
+    const good = writer.writeMessage(msg(0));
+    const d = writer.writeMessage(msg(1));
+    const suffix = (m: string): string => m.slice(m.indexOf(' does not decode: '));
+    let rowsCompared = 0;
+    let errorsCompared = 0;
+    const cuts = [...Array.from({ length: d.length }, (_, i) => i).filter((i) => i < 200 || i % 7 === 0), d.length];
+    for (const cut of cuts) {
+      const part = d.subarray(0, cut);
+      const alone = await parseBuffer(await buildMcap([{ topic: '/r', messageEncoding: 'cdr', schema, messages: [{ logTime: 1n, data: part }] }]));
+      const after = await parseBuffer(await buildMcap([{ topic: '/r', messageEncoding: 'cdr', schema, messages: [{ logTime: 0n, data: good }, { logTime: 1n, data: part }] }]));
+      if (alone.summary.problems.length > 0) {
+        expect(after.summary.problems.map((p) => suffix(p.message)), `cut ${cut}`).toEqual(alone.summary.problems.map((p) => suffix(p.message)));
+        expect(after.summary.topics[0]!.rowCount).toBe(1);
+        errorsCompared++;
+      } else {
+        const a = topicRows(alone.chunks, '/r')[0]!;
+        const b = topicRows(after.chunks, '/r')[1]!;
+        // Unbounded arrays take their width from the first message: compare the columns both have.
+        for (const col of alone.summary.topics[0]!.columns) if (col in b) expect(b[col], `cut ${cut} ${col}`).toBe(a[col]);
+        rowsCompared++;
+      }
+    }
+    expect(errorsCompared).toBeGreaterThan(100);
+    expect(rowsCompared).toBeGreaterThan(0);
+  });
+
+  it('reads wstring, big-endian and CDR2 (4-byte aligned 64-bit) messages, first and later ones alike', async () => {
+    const schemaText = 'int32 a\nfloat64 b\nwstring w\nuint16[] v';
+    // a=-5, b=2.5, w="hé😀" as 4-byte code units (the emoji as a UTF-16 surrogate pair), v=[1,2]
+    const build = (big: boolean, cdr2: boolean): Buffer => {
+      const units = [0x68, 0xe9, 0xd83d, 0xde00];
+      const b = Buffer.alloc(64);
+      b.writeUInt16BE(cdr2 ? (big ? 0x0006 : 0x0007) : (big ? 0x0000 : 0x0001), 0);
+      let p = 4;
+      const al = (n: number) => { while ((p - 4) % n) p++; };
+      const u32 = (x: number) => { al(4); big ? b.writeUInt32BE(x, p) : b.writeUInt32LE(x, p); p += 4; };
+      u32(-5 >>> 0);
+      al(cdr2 ? 4 : 8);
+      big ? b.writeDoubleBE(2.5, p) : b.writeDoubleLE(2.5, p);
+      p += 8;
+      u32(units.length);
+      for (const c of units) u32(c);
+      u32(2);
+      for (const x of [1, 2]) { al(2); big ? b.writeUInt16BE(x, p) : b.writeUInt16LE(x, p); p += 2; }
+      return b.subarray(0, p);
+    };
+    for (const big of [false, true]) {
+      for (const cdr2 of [false, true]) {
+        const data = build(big, cdr2);
+        const bytes = await buildMcap([{ topic: '/w', messageEncoding: 'cdr', schema: { name: 'x/msg/W', encoding: 'ros2msg', data: enc.encode(schemaText) }, messages: [{ logTime: 1n, data }, { logTime: 2n, data }] }]);
+        const { chunks, summary } = await parseBuffer(bytes);
+        expect(summary.problems, `big ${big} cdr2 ${cdr2}`).toEqual([]);
+        const want = { a: '-5', b: '2.5', w: 'hé😀', 'v.len': '2', 'v.0': '1', 'v.1': '2' };
+        expect(topicRows(chunks, '/w'), `big ${big} cdr2 ${cdr2}`).toMatchObject([want, want]);
+      }
+    }
+  });
+
   it('reports a truncated message as a decode problem', async () => {
     const d = writer.writeMessage(msg(0));
     const bytes = await buildMcap([{ topic: '/rich', messageEncoding: 'cdr', schema: { name: 'argus_msgs/msg/Rich', encoding: 'ros2msg', data: enc.encode(text) }, messages: [{ logTime: 1n, data: d.subarray(0, 60) }] }]);

@@ -1,6 +1,9 @@
 #include "cdr-decoder.h"
 
+#include <charconv>
 #include <cstring>
+
+#include "csv-writer.h"
 
 namespace argus {
 namespace {
@@ -32,8 +35,12 @@ class Reader {
  public:
   Reader(const ros2::Schema& s, std::string_view data, ValueTree& t) : s_(s), d_(data), t_(t) {}
 
-  Status run(uint32_t& root) {
-    if (d_.size() < 4) return Status::Error("BAD_CDR", "CDR payload of " + std::to_string(d_.size()) + " bytes is shorter than its 4-byte header", 0);
+  // The encapsulation header: byte order and 8-byte alignment.
+  bool header() {
+    if (d_.size() < 4) {
+      err_ = Status::Error("BAD_CDR", "CDR payload of " + std::to_string(d_.size()) + " bytes is shorter than its 4-byte header", 0);
+      return false;
+    }
     uint8_t kind = static_cast<uint8_t>(d_[1]);
     switch (kind) {
       case 0x00: big_ = true; break;                              // CDR_BE
@@ -41,11 +48,26 @@ class Reader {
       case 0x06: case 0x10: big_ = true; align8_ = 4; break;      // (RTPS_)CDR2_BE
       case 0x07: case 0x11: align8_ = 4; break;                   // (RTPS_)CDR2_LE
       default:
-        return Status::Error("BAD_CDR", "unsupported CDR encapsulation kind " + std::to_string(kind), 1);
+        err_ = Status::Error("BAD_CDR", "unsupported CDR encapsulation kind " + std::to_string(kind), 1);
+        return false;
     }
     pos_ = 4;
+    return true;
+  }
+
+  // Row cells straight from the bytes, walking the schema and the resolved
+  // layout together (layoutOf() made one layout child per field, in order).
+  Status row(const LayoutNode& root, uint32_t columns, std::string& out) {
+    out_ = &out;
+    next_ = 0;
+    if (!header() || !rowStruct(0, root, 0)) return err_;
+    if (next_ < columns) out.append(columns - next_, ',');
+    return Status::Ok();
+  }
+
+  Status run(uint32_t& root) {
     Value v;
-    if (!structAt(0, v, 0)) return err_;
+    if (!header() || !structAt(0, v, 0)) return err_;
     root = t_.add(v);
     return Status::Ok();
   }
@@ -192,9 +214,93 @@ class Reader {
     return true;
   }
 
+  // Moves to column `col` (cells skipped on the way stay empty), as Layout's
+  // RowCursor does.
+  void cell(uint32_t col) {
+    if (col == next_) out_->push_back(',');
+    else out_->append(col - next_ + 1, ',');
+    next_ = col + 1;
+  }
+  void count(uint64_t x) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, x);
+    out_->append(buf, static_cast<size_t>(r.ptr - buf));
+  }
+  // A part of the message that becomes one JSON cell: decoded into the
+  // scratch tree by the same code decode() uses.
+  bool jsonCell(const ros2::Field& f, uint32_t col, int depth, bool asArray) {
+    t_.clear();
+    Value v;
+    if (!(asArray ? field(f, v, depth) : scalarField(f, v, depth))) return false;
+    cell(col);
+    json_.clear();
+    appendJson(json_, t_, v);
+    appendCsvField(*out_, json_);
+    return true;
+  }
+
+  bool rowStruct(int defIndex, const LayoutNode& n, int depth) {
+    if (depth > kMaxDepth) return fail("message nesting deeper than " + std::to_string(kMaxDepth));
+    const ros2::MsgDef& def = s_.defs[static_cast<size_t>(defIndex)];
+    if (def.fields.empty()) {
+      if (!need(1)) return false;
+      pos_ += 1;
+      return true;
+    }
+    for (size_t i = 0; i < def.fields.size(); ++i) {
+      const ros2::Field& f = def.fields[i];
+      const LayoutNode& c = n.children[i];
+      switch (c.kind) {
+        case LayoutNode::Kind::Struct:
+          if (!rowStruct(f.complex, c, depth + 1)) return false;
+          break;
+        case LayoutNode::Kind::Scalar: {
+          Value v;
+          if (!scalarField(f, v, depth)) return false;
+          cell(c.col);
+          if (v.kind == VKind::String) appendCsvField(*out_, v.str);
+          else appendScalar(*out_, v);
+          break;
+        }
+        case LayoutNode::Kind::JsonCol:
+          if (!jsonCell(f, c.col, depth, f.isArray)) return false;
+          break;
+        case LayoutNode::Kind::Blob:
+        case LayoutNode::Kind::NumArray: {
+          uint32_t n = f.length;
+          if (!f.fixed && !u32(n)) return false;
+          Prim p = primOf(f.type);
+          size_t sz = primSize(p);
+          if (n > 0 && !align(sz == 8 ? align8_ : sz)) return false;
+          if (!need(static_cast<uint64_t>(n) * sz)) return false;
+          uint32_t col = c.col;
+          if (c.kind == LayoutNode::Kind::Blob || c.lenCol) {
+            cell(col++);
+            count(n);
+          }
+          if (c.kind == LayoutNode::Kind::NumArray) {
+            uint32_t k = static_cast<uint32_t>(c.expand > 0 ? c.expand : 0);
+            size_t at = pos_;
+            for (uint32_t e = 0; e < k && e < n; ++e) {
+              cell(col + e);
+              appendScalar(*out_, ValueTree::fromRaw(p, raw(sz)));
+            }
+            pos_ = at;
+          }
+          pos_ += static_cast<size_t>(n) * sz;
+          break;
+        }
+      }
+    }
+    return true;
+  }
+
   const ros2::Schema& s_;
   std::string_view d_;
   ValueTree& t_;
+  std::string* out_ = nullptr;
+  uint32_t next_ = 0;
+  std::string json_;
   size_t pos_ = 0;
   bool big_ = false;
   size_t align8_ = 8;
@@ -228,5 +334,11 @@ Status CdrDecoder::decode(std::string_view data, ValueTree& tree, uint32_t& root
 }
 
 LayoutNode CdrDecoder::layout() const { return layoutOf(schema_, 0, "", 0); }
+
+Status CdrDecoder::writeRow(std::string_view data, const LayoutNode& root, uint32_t columns, std::string& row,
+                           ValueTree& scratch) const {
+  Reader r(schema_, data, scratch);
+  return r.row(root, columns, row);
+}
 
 }  // namespace argus

@@ -22,6 +22,11 @@ class CdrDecoder {
   Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const;
   // The row layout of the root message.
   LayoutNode layout() const;
+  // Writes ",cell" for each of `columns` columns of the resolved layout
+  // `root` straight from the CDR bytes: the same text and the same errors
+  // as decode() followed by Layout::flatten(), without building the tree.
+  Status writeRow(std::string_view data, const LayoutNode& root, uint32_t columns, std::string& row,
+                  ValueTree& scratch) const;
 
  private:
   ros2::Schema schema_;

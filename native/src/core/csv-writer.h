@@ -44,6 +44,8 @@ class CsvWriter {
   // exactly as with addRow.
   std::string& beginRow();
   void endRow(std::vector<CsvChunk>& out);
+  // Drops what was written since beginRow().
+  void cancelRow() { buf_.resize(rowStart_); }
   void flush(std::vector<CsvChunk>& out);
 
  private:

@@ -57,6 +57,9 @@ class Layout {
   // Fixes data-dependent widths from `v` and assigns column names.
   void resolve(const ValueTree& t, const Value& v);
   const std::vector<std::string>& columns() const { return columns_; }
+  // The resolved tree (decoders that write rows themselves walk it).
+  const LayoutNode& root() const { return root_; }
+  bool rootIsValue() const { return rootIsValue_; }
   // Appends ",cell" for every column to a CSV row (cells RFC 4180 quoted;
   // empty when the value is absent). Columns are visited in order, so the
   // row is written in one pass without per-cell buffers.

@@ -94,6 +94,12 @@ class JsonDecoder : public MessageDecoder {
 class Ros2Decoder : public MessageDecoder {
  public:
   explicit Ros2Decoder(ros2::Schema s) : cdr_(std::move(s)) {}
+  bool writeRow(std::string_view data, const Layout& layout, std::string& row, ValueTree& scratch,
+                Status& status) const override {
+    if (layout.rootIsValue()) return false;
+    status = cdr_.writeRow(data, layout.root(), static_cast<uint32_t>(layout.columns().size()), row, scratch);
+    return true;
+  }
   Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const override {
     return cdr_.decode(data, tree, root);
   }

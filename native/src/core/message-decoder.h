@@ -21,6 +21,16 @@ class MessageDecoder {
   virtual Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const = 0;
   // The layout from the schema; schemaless decoders infer it from the first message.
   virtual Layout layout(const ValueTree& firstTree, const Value& first, uint32_t arrayLimit) const = 0;
+  // Decoders that can write a row's cells straight from the bytes (no value
+  // tree) do so here: ",cell" per column of the resolved `layout`, exactly
+  // what flatten() of the decoded tree writes, and return true with `status`
+  // set. `scratch` is for parts that still need a tree. On a decode error the
+  // row holds partial cells; the caller cuts it. Others return false.
+  virtual bool writeRow(std::string_view data, const Layout& layout, std::string& row, ValueTree& scratch,
+                        Status& status) const {
+    (void)data; (void)layout; (void)row; (void)scratch; (void)status;
+    return false;
+  }
 };
 
 // Returns nullptr and sets `status` when the encoding pair is unsupported or

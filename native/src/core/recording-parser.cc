@@ -29,6 +29,31 @@ void appendRow(std::string& row, const Layout& layout, const ValueTree& tree, co
   row += "\r\n";
 }
 
+// The CSV line of a message whose topic layout is resolved, appended to
+// `row`: written by the decoder straight from the bytes where it can, else
+// decoded into `tree` and flattened. On a decode error nothing is appended.
+Status writeRow(const MessageDecoder& decoder, const Layout& layout, std::string_view data, uint64_t logTime,
+                uint64_t publishTime, uint32_t sequence, ValueTree& tree, std::string& row) {
+  size_t start = row.size();
+  appendU64(row, logTime);
+  row += ',';
+  appendU64(row, publishTime);
+  row += ',';
+  appendU64(row, sequence);
+  Status st;
+  if (!decoder.writeRow(data, layout, row, tree, st)) {
+    uint32_t root = 0;
+    st = decoder.decode(data, tree, root);
+    if (st.ok()) layout.flatten(tree, tree.nodes[root], row);
+  }
+  if (!st.ok()) {
+    row.resize(start);
+    return st;
+  }
+  row += "\r\n";
+  return st;
+}
+
 }  // namespace
 
 bool globMatch(std::string_view p, std::string_view s) {
@@ -212,13 +237,9 @@ void RecordingParser::writePiece(const Batch& b, unsigned piece, ValueTree& tree
   out.failures.clear();
   for (size_t j = b.cut[piece]; j < b.cut[piece + 1]; ++j) {
     const RowJob& job = b.jobs[j];
-    uint32_t root = 0;
-    Status st = job.topic->decoder->decode(std::string_view(b.data.data() + job.at, job.size), tree, root);
-    if (st.ok()) {
-      appendRow(out.rows, job.topic->layout, tree, tree.nodes[root], job.logTime, job.publishTime, job.sequence);
-    } else {
-      out.failures.emplace_back(j, std::move(st));
-    }
+    Status st = writeRow(*job.topic->decoder, job.topic->layout, std::string_view(b.data.data() + job.at, job.size),
+                         job.logTime, job.publishTime, job.sequence, tree, out.rows);
+    if (!st.ok()) out.failures.emplace_back(j, std::move(st));
     out.ends.push_back(out.rows.size());
   }
 }
@@ -363,14 +384,27 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
     return;
   }
   flushRows();  // rows of this topic waiting in the batch come first
+  if (t.layout.resolved()) {
+    std::string& row = t.csv->beginRow();  // written in place, no per-row copy
+    Status st = writeRow(*t.decoder, t.layout, m.data, m.logTime, m.publishTime, m.sequence, tree_, row);
+    if (!st.ok()) {
+      t.csv->cancelRow();
+      decodeFailed(t, st, offset, rec_.inChunk, rec_.chunkOffset, m.logTime, m.sequence);
+      return;
+    }
+    t.csv->endRow(chunks_);
+    ++s.rows;
+    return;
+  }
   uint32_t root = 0;
   Status st = t.decoder->decode(m.data, tree_, root);
   if (!st.ok()) {
     decodeFailed(t, st, offset, rec_.inChunk, rec_.chunkOffset, m.logTime, m.sequence);
     return;
   }
+  // The first message that decodes fixes the layout.
   const Value& v = tree_.nodes[root];
-  if (!t.layout.resolved()) {
+  {
     t.layout = t.decoder->layout(tree_, v, opts_.arrayExpandLimit);
     t.layout.resolve(tree_, v);
     s.columns = t.layout.columns();
