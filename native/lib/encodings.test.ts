@@ -257,15 +257,20 @@ describe('cdr messages', () => {
       b.writeUInt16BE(cdr2 ? (big ? 0x0006 : 0x0007) : (big ? 0x0000 : 0x0001), 0);
       let p = 4;
       const al = (n: number) => { while ((p - 4) % n) p++; };
-      const u32 = (x: number) => { al(4); big ? b.writeUInt32BE(x, p) : b.writeUInt32LE(x, p); p += 4; };
+      const u32 = (x: number) => {
+        al(4);
+        p = big ? b.writeUInt32BE(x, p) : b.writeUInt32LE(x, p);
+      };
       u32(-5 >>> 0);
       al(cdr2 ? 4 : 8);
-      big ? b.writeDoubleBE(2.5, p) : b.writeDoubleLE(2.5, p);
-      p += 8;
+      p = big ? b.writeDoubleBE(2.5, p) : b.writeDoubleLE(2.5, p);
       u32(units.length);
       for (const c of units) u32(c);
       u32(2);
-      for (const x of [1, 2]) { al(2); big ? b.writeUInt16BE(x, p) : b.writeUInt16LE(x, p); p += 2; }
+      for (const x of [1, 2]) {
+        al(2);
+        p = big ? b.writeUInt16BE(x, p) : b.writeUInt16LE(x, p);
+      }
       return b.subarray(0, p);
     };
     for (const big of [false, true]) {

@@ -315,7 +315,10 @@ describe('threads', () => {
     let problems = 0;
     for (let k = 0; k < 60; k++) {
       const copy = Buffer.from(bytes);
-      for (let f = 0; f < 3; f++) copy[8 + Math.floor(random() * (copy.length - 16))] ^= 1 + Math.floor(random() * 255);
+      for (let f = 0; f < 3; f++) {
+        const at = 8 + Math.floor(random() * (copy.length - 16));
+        copy[at] = copy[at]! ^ (1 + Math.floor(random() * 255));
+      }
       const r = await parseBuffer(copy, { checkCrc: false }).catch(() => null);
       problems += r?.summary.problems.length ?? 0;
       await same(copy, `flip round ${k}`);
