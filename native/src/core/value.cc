@@ -69,22 +69,6 @@ void appendNumber(std::string& out, T x) {
 // Byte arrays longer than this are only sized inside JSON columns.
 constexpr uint32_t kJsonBlobLimit = 64;
 
-// Exact powers of ten as doubles (10^22 is the largest exactly representable).
-constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-constexpr double kTwo53 = 9007199254740992.0;
-constexpr double kTwo50 = 1125899906842624.0;
-
-// Round half away from zero, as std::llround, for |x| < 2^53 (inline: this
-// runs several times per float cell). x - trunc(x) is exact in that range.
-inline int64_t roundHalfAway(double x) {
-  int64_t t = static_cast<int64_t>(x);
-  double frac = x - static_cast<double>(t);
-  if (frac >= 0.5) ++t;
-  else if (frac <= -0.5) --t;
-  return t;
-}
-
 // Writes `mag` / 10^k in fixed notation (k >= 1) with its sign into `out`
 // in one append. `digits` holds mag's decimal digits (len of them).
 void appendFixed(std::string& out, bool negative, const char* digits, size_t len, size_t k) {
@@ -107,78 +91,52 @@ void appendFixed(std::string& out, bool negative, const char* digits, size_t len
   }
 }
 
-// Shortest fixed-notation text for a non-integral double with
-// 1e-3 <= |d| < 1e15, or false (the caller then uses std::to_chars). A
-// candidate n * 10^-k (|n| < 2^53, k <= 22) round-trips iff n / 10^k == d:
-// both operands are exact doubles, so the division is correctly rounded
-// (Clinger's fast path), exactly what a correct parser does. Which k is the
-// shortest is proved below, never guessed. In this range fixed notation is
-// never longer than scientific, so the text matches std::to_chars' format.
+// Trailing decimal zeros of x (x > 0) are removed; returns how many.
+inline int stripZeros(uint64_t& x) {
+  int tz = 0;  // in 8/4/2/1 steps: constant divisors
+  if (x % 100000000 == 0) { x /= 100000000; tz += 8; }
+  if (x % 10000 == 0) { x /= 10000; tz += 4; }
+  if (x % 100 == 0) { x /= 100; tz += 2; }
+  if (x % 10 == 0) { x /= 10; tz += 1; }
+  return tz;
+}
+
+// Exact powers of ten as doubles (10^22 is the largest exactly representable).
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// The text of a short decimal (at most 9-10 significant digits, as sensors
+// write them) with 1e-3 <= |d| < 1e9 and d not integral, or false: then
+// std::to_chars writes it (full-precision values, measured faster there than
+// any search of ours). With k decimals chosen for ~10 digits, n = round(d *
+// 10^k) is below 2^53 and 10^k is exact, so n / 10^k == d is decided exactly
+// (Clinger's fast path): the decimal n * 10^-k reads back as d. A decimal of
+// at most 15 digits that reads back as d is unique (DBL_DIG), so n with its
+// trailing zeros stripped is the shortest, the text std::to_chars writes (in
+// this range fixed notation is never longer than scientific).
 bool appendShortFixed(std::string& out, double d) {
   double a = std::fabs(d);
-  if (!(a >= 1e-3 && a < 1e15)) return false;
-  // kmax: the largest k <= 22 with a * 10^k < 2^53 (the predicate is monotone
-  // in k). Start near it from the binary exponent, then settle exactly.
+  if (!(a >= 1e-3 && a < 1e9)) return false;
   uint64_t bits;
   std::memcpy(&bits, &a, 8);
-  int e2 = static_cast<int>((bits >> 52) & 0x7FF) - 1022;  // a in [2^(e2-1), 2^e2), normal here
-  // 10^k0 <= 2^(53-e2) makes a * 10^k0 < 2^53, and k0 + 2 is always too big.
-  int kmax = static_cast<int>((53 - e2) * 0.30102999566398120);
-  kmax = kmax < 0 ? 0 : (kmax > 22 ? 22 : kmax);
-  while (kmax < 22 && a * kPow10[kmax + 1] < kTwo53) ++kmax;
-  while (kmax > 0 && !(a * kPow10[kmax] < kTwo53)) --kmax;
-  if (kmax < 1) return false;
-  auto roundTrips = [d](int k, int64_t& n) {  // Clinger: exact when |n| < 2^53
-    n = roundHalfAway(d * kPow10[k]);
-    return static_cast<double>(n) / kPow10[k] == d;
-  };
-  // Fast path, one division. With K the largest k such that a * 10^k < 2^50,
-  // let j <= K be the fewest decimals that round-trip, g = round(d * 10^j).
-  // Then d * 10^K = g * 10^(K-j) * (1 + e), |e| <= 2^-52, an error below 1/2
-  // at that magnitude, so N = round(d * 10^K) is exactly g * 10^(K-j), and g
-  // has no trailing zero (else j-1 would round-trip). So j = K - (trailing
-  // zeros of N): if k = K - tz round-trips it is the answer; if not, no
-  // k <= K does and the general search below decides.
-  int kfast = kmax;
-  while (kfast > 0 && !(a * kPow10[kfast] < kTwo50)) --kfast;
-  if (kfast >= 1) {
-    int64_t nf = roundHalfAway(d * kPow10[kfast]);
-    uint64_t m = nf < 0 ? static_cast<uint64_t>(-nf) : static_cast<uint64_t>(nf);
-    int tz = 0;  // trailing decimal zeros, in 8/4/2/1 steps (constant divisors)
-    if (m % 100000000 == 0) { m /= 100000000; tz += 8; }
-    if (m % 10000 == 0) { m /= 10000; tz += 4; }
-    if (m % 100 == 0) { m /= 100; tz += 2; }
-    if (m % 10 == 0) { m /= 10; tz += 1; }
-    int64_t g = 0;
-    if (tz < kfast) {
-      if (roundTrips(kfast - tz, g)) {
-        if ((g < 0 ? static_cast<uint64_t>(-g) : static_cast<uint64_t>(g)) == m) {
-          char digits[32];
-          size_t len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, m).ptr - digits);
-          appendFixed(out, d < 0, digits, len, static_cast<size_t>(kfast - tz));
-          return true;
-        }
-      } else if (kmax == kfast + 1) {
-        // Proved above: no k <= kfast round-trips, so k = kmax is the only
-        // fixed form left with |n| < 2^53; Clinger decides it exactly. Near
-        // 2^53 two integers can read back as d: to_chars takes the one
-        // nearest d * 10^k, so n must be within 1/2 of it (fma: one rounding
-        // of a tiny difference).
-        int64_t n = 0;
-        if (roundTrips(kmax, n) && std::fabs(std::fma(d, kPow10[kmax], -static_cast<double>(n))) < 0.4999) {
-          uint64_t mag = n < 0 ? static_cast<uint64_t>(-n) : static_cast<uint64_t>(n);
-          char digits[32];
-          size_t len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, mag).ptr - digits);
-          appendFixed(out, d < 0, digits, len, static_cast<size_t>(kmax));
-          return true;
-        }
-      }
-    }
-  }
-  // 16-17 significant digits (or a case the proof does not cover):
-  // std::to_chars decides, always exactly. (An exact 128-bit interval search
-  // was tried here; libstdc++'s Ryu was as fast or faster.)
-  return false;
+  int e2 = static_cast<int>(bits >> 52) - 1023;  // a in [2^e2, 2^(e2+1))
+  int e10 = (e2 * 315653) >> 20;  // floor(e2 * log10 2): floor(log10 a) or one less
+  int k = 9 - e10;                // 10 or 11 significant digits, so |x| < 1e11
+  if (k < 1 || k > 22) return false;
+  double x = d * kPow10[k];
+  int64_t n = static_cast<int64_t>(x < 0 ? x - 0.5 : x + 0.5);
+  // A decimal that reads back as d is within 1.2e-5 of x here (half an ulp
+  // of d scaled, plus the product's rounding): anything farther from an
+  // integer is not short, and most full-precision values leave at this test.
+  if (std::fabs(x - static_cast<double>(n)) > 1e-4) return false;
+  if (static_cast<double>(n) / kPow10[k] != d) return false;
+  uint64_t mag = n < 0 ? static_cast<uint64_t>(-n) : static_cast<uint64_t>(n);
+  int decimals = k - stripZeros(mag);
+  if (decimals <= 0) return false;
+  char digits[24];
+  size_t len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, mag).ptr - digits);
+  appendFixed(out, d < 0, digits, len, static_cast<size_t>(decimals));
+  return true;
 }
 
 void appendFloat(std::string& out, const Value& v, bool json) {
