@@ -103,7 +103,14 @@ Status RecordingParser::feed(const uint8_t* data, size_t size) {
   // Read in place; only a record cut by the block end is copied.
   reader_.borrow(data, size);
   Status st = pump();
-  flushRows();
+  if (!st.ok()) {
+    flushRows();
+  } else if (pool_) {
+    // The rows of what was read keep being written while the caller is away
+    // (batches hold copies of their messages); the next feed() or finish()
+    // adds them.
+    sendBatch();
+  }
   reader_.release();
   return st;
 }

@@ -75,6 +75,8 @@ class RecordingParser {
   void seek(uint64_t offset);
 
   // CSV chunks completed so far; the caller moves them out and clears.
+  // With threads > 1 the rows of the last batch fed may still be being
+  // written: they come out of a later feed() or finish().
   std::vector<CsvChunk>& chunks() { return chunks_; }
   RecordingSummary summary() const;
 
