@@ -57,7 +57,9 @@ type Timed<T> = { s: number; value: T };
 type Decoded = { messages: number; csvBytes: number };
 const best = <T>(xs: Timed<T>[]): Timed<T> => xs.reduce((a, b) => (b.s < a.s ? b : a));
 
+/** Runs f once and times it, after a full GC so that no run pays for the garbage of the one before. */
 async function timed<T>(f: () => T | Promise<T>): Promise<{ s: number; value: T }> {
+  (globalThis as { gc?: () => void }).gc?.();
   const t0 = process.hrtime.bigint();
   const value = await f();
   return { s: Number(process.hrtime.bigint() - t0) / 1e9, value };
@@ -94,15 +96,16 @@ const sums = { bytes: 0, messages: 0, nDecode: 0, nDecode1: 0, rDecode: 0, nScan
 const perFile: Record<string, unknown>[] = [];
 for (const path of files) {
   const bytes = statSync(path).size;
-  // Best of 2 for every decoder, interleaved: the first run of each pays for
+  // Best of 3 for every decoder, interleaved: the first run of each pays for
   // first-touch page faults (native buffers, V8 heap) and JIT compilation,
   // and any run can meet another job on this shared machine.
   const decodes = { n: [] as Timed<Decoded>[], n1: [] as Timed<Decoded>[], r: [] as Timed<Decoded>[] };
-  for (let k = 0; k < 2; k++) {
+  for (let k = 0; k < 3; k++) {
     decodes.n.push(await timed(() => nativeDecode(path, THREADS)));
     decodes.n1.push(await timed(() => nativeDecode(path, 1)));
     decodes.r.push(await timed(() => referenceDecode(blocks(path))));
   }
+  if (process.env.BENCH_VERBOSE) console.log('decode runs (s):', JSON.stringify({ n: decodes.n.map((x) => x.s), n1: decodes.n1.map((x) => x.s), r: decodes.r.map((x) => x.s) }));
   const nd = best(decodes.n);
   const nd1 = best(decodes.n1);
   const rd = best(decodes.r);
