@@ -181,12 +181,12 @@ class JsonParser {
         case 'r': o += '\r'; break;
         case 't': o += '\t'; break;
         case 'u': {
-          uint32_t cp;
+          uint32_t cp = 0;
           if (!hex4(cp)) return false;
           if (cp >= 0xD800 && cp < 0xDC00 && s_.substr(p_, 2) == "\\u") {
             size_t save = p_;
             p_ += 2;
-            uint32_t lo;
+            uint32_t lo = 0;
             if (!hex4(lo)) return false;
             if (lo >= 0xDC00 && lo < 0xE000) cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             else p_ = save;
