@@ -90,6 +90,19 @@ describe('json messages', () => {
     expect(row['header.stamp.sec']).toBe('1');
   });
 
+  it('prints JSON numbers in their shortest round-trip form, whatever text they came in', async () => {
+    // Texts that are already shortest are copied; the others are reformatted.
+    // In 1e-3 <= |x| < 1e15 JavaScript's String(x) is that same form.
+    const texts = ['0.1', '-0.42', '13.981', '1.50', '100.0', '1e2', '0.001', '0.00100', '-0.5', '0.25e1', '123456789012345.5',
+      '0.1234567890123456', '0.30000000000000004', '9.99', '42', '-7', '0.010', '999999999999999.9', '1.000000000000001'];
+    const body = `{${texts.map((t, i) => `"v${i}":${t}`).join(',')}}`;
+    const bytes = await buildMcap([{ topic: '/n', messageEncoding: 'json', messages: [{ logTime: 1n, data: enc.encode(body) }, { logTime: 2n, data: enc.encode(body) }] }]);
+    const { chunks } = await parseBuffer(bytes);
+    for (const row of topicRows(chunks, '/n')) {
+      texts.forEach((t, i) => expect(row[`v${i}`], t).toBe(String(Number(t))));
+    }
+  });
+
   it('reports a message that does not decode and goes on', async () => {
     const bytes = await buildMcap([{ topic: '/j', messageEncoding: 'json', messages: [{ logTime: 1n, data: json({ a: 1 }) }, { logTime: 2n, data: enc.encode('{"a":') }, { logTime: 3n, data: json({ a: 3 }) }] }]);
     const { chunks, summary } = await parseBuffer(bytes);

@@ -211,14 +211,17 @@ class JsonParser {
     size_t digits = p_;
     while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9') ++p_;
     if (p_ == digits) return fail("invalid value");
+    size_t intLen = p_ - digits, frac = 0, fracLen = 0;
     if (p_ < s_.size() && s_[p_] == '.') {
       isFloat = true;
       ++p_;
-      size_t frac = p_;
+      frac = p_;
       while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9') ++p_;
       if (p_ == frac) return fail("digits expected after '.'");
+      fracLen = p_ - frac;
     }
-    if (p_ < s_.size() && (s_[p_] == 'e' || s_[p_] == 'E')) {
+    bool exponent = p_ < s_.size() && (s_[p_] == 'e' || s_[p_] == 'E');
+    if (exponent) {
       isFloat = true;
       ++p_;
       if (p_ < s_.size() && (s_[p_] == '+' || s_[p_] == '-')) ++p_;
@@ -248,6 +251,20 @@ class JsonParser {
     if (r.ptr != e) return fail("invalid number");
     v.kind = VKind::Float64;
     v.n.d = d;
+    if (!exponent && fracLen > 0 && s_[p_ - 1] != '0') {
+      // Plain decimals as JSON writers emit them ("-0.42", "13.981") are
+      // already the cell text: at most 15 significant digits are unique to
+      // their double (DBL_DIG), so the shortest round-trip text of the value
+      // is these digits, in fixed notation for 1e-3 <= |d| < 1e15. The text
+      // is kept and printed as is (value.cc, appendFloat).
+      bool zeroInt = intLen == 1 && s_[digits] == '0';
+      size_t lead = 0;  // zeros right after the point when the integer part is 0
+      if (zeroInt) while (lead < fracLen && s_[frac + lead] == '0') ++lead;
+      size_t significant = zeroInt ? fracLen - lead : intLen + fracLen;
+      if ((zeroInt || s_[digits] != '0') && significant <= 15 && (!zeroInt || lead <= 2)) {
+        v.str = std::string_view(b, static_cast<size_t>(e - b));
+      }
+    }
     // Out of range: let strtod pick +-inf or a (sub)normal/zero as IEEE says.
     if (r.ec == std::errc::result_out_of_range) v.n.d = std::strtod(std::string(b, e).c_str(), nullptr);
     return true;

@@ -140,6 +140,10 @@ bool appendShortFixed(std::string& out, double d) {
 }
 
 void appendFloat(std::string& out, const Value& v, bool json) {
+  if (!v.str.empty()) {  // a JSON number whose text is already the shortest form (json-parser.cc)
+    out.append(v.str);
+    return;
+  }
   double d = v.n.d;
   if (!std::isfinite(d)) {
     if (json) out += "null";  // JSON has no NaN/Infinity

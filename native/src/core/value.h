@@ -36,7 +36,7 @@ struct Value {
     uint64_t u;
     double d;
   } n{};
-  std::string_view str;  // String value, or PrimArray raw bytes
+  std::string_view str;  // String value, PrimArray raw bytes, or a JSON number's text when it is already its shortest form
   std::string_view key;  // member name when the parent is an Object
 };
 
