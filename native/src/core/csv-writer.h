@@ -25,7 +25,7 @@ void appendCsvField(std::string& out, std::string_view field);
 // reused by the next chunks of any parser. Holds at most kKeepBytes.
 class ChunkBuffers {
  public:
-  static constexpr size_t kKeepBytes = 48u << 20;
+  static constexpr size_t kKeepBytes = 16u << 20;
   // An empty string with at least `capacity` bytes reserved.
   static std::string take(size_t capacity);
   static void give(std::string&& s);
