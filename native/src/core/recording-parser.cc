@@ -11,20 +11,23 @@ constexpr uint32_t kProblemsPerTopic = 5;
 // A batch is written out once it holds this many message bytes.
 constexpr size_t kBatchBytes = 2u << 20;
 
-void appendU64(std::string& s, uint64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  s.append(buf, static_cast<size_t>(r.ptr - buf));
+
+// "log_time,publish_time,sequence" in one append (small appends showed up
+// in profiles).
+void appendRecordColumns(std::string& row, uint64_t logTime, uint64_t publishTime, uint32_t sequence) {
+  char buf[64];
+  char* p = std::to_chars(buf, buf + 20, logTime).ptr;
+  *p++ = ',';
+  p = std::to_chars(p, p + 20, publishTime).ptr;
+  *p++ = ',';
+  p = std::to_chars(p, p + 10, sequence).ptr;
+  row.append(buf, static_cast<size_t>(p - buf));
 }
 
 // One CSV line: the three record columns, the flattened fields, CRLF.
 void appendRow(std::string& row, const Layout& layout, const ValueTree& tree, const Value& v, uint64_t logTime,
                uint64_t publishTime, uint32_t sequence) {
-  appendU64(row, logTime);
-  row += ',';
-  appendU64(row, publishTime);
-  row += ',';
-  appendU64(row, sequence);
+  appendRecordColumns(row, logTime, publishTime, sequence);
   layout.flatten(tree, v, row);
   row += "\r\n";
 }
@@ -35,11 +38,7 @@ void appendRow(std::string& row, const Layout& layout, const ValueTree& tree, co
 Status writeRow(const MessageDecoder& decoder, const Layout& layout, std::string_view data, uint64_t logTime,
                 uint64_t publishTime, uint32_t sequence, ValueTree& tree, std::string& row) {
   size_t start = row.size();
-  appendU64(row, logTime);
-  row += ',';
-  appendU64(row, publishTime);
-  row += ',';
-  appendU64(row, sequence);
+  appendRecordColumns(row, logTime, publishTime, sequence);
   Status st;
   if (!decoder.writeRow(data, layout, row, tree, st)) {
     uint32_t root = 0;
