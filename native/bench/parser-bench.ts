@@ -4,18 +4,19 @@
 // decode: native parseRecording (decode + flatten + CSV) on every core, and on
 // one thread, vs reference-decoder.ts (same rows in JS, one thread); scan: native raw record iteration (RecordReader.scan)
 // vs McapStreamReader.nextRecord(), best of 3 each. Last line: JSON figures.
-// Options: --duration S (drive length, default 3000 ≈ 200 MB uncompressed).
+// Options: --duration S (drive length, default 3000 ≈ 200 MB uncompressed),
+// --verbose (every decode run's time).
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { writeDrive } from '../../sim/src/index.js';
-import { createRecordReader, parseRecording } from '../lib/index.js';
+import { allCoreThreads, createRecordReader, parseRecording } from '../lib/index.js';
 import { referenceDecode, referenceScan } from './reference-decoder.js';
 
 const argv = process.argv.slice(2);
 const durationS = Number(argv[argv.indexOf('--duration') + 1] ?? 0) || 3000;
+const verbose = argv.includes('--verbose');  // every decode run's time
 const CACHE = fileURLToPath(new URL('../../.argus/bench/', import.meta.url));
 const BLOCK = 4 << 20;
 
@@ -91,7 +92,7 @@ const files = [await drive('none'), await drive('zstd')];
 for (const f of files) for (const _ of blocks(f)); // warm the page cache
 // The native parser as argus-parse runs it (every core) and on one thread (as
 // the edge agent runs it); the reference is single-threaded JS either way.
-const THREADS = Math.min(availableParallelism(), 64);
+const THREADS = allCoreThreads();
 const sums = { bytes: 0, messages: 0, nDecode: 0, nDecode1: 0, rDecode: 0, nScan: 0, rScan: 0, nCsv: 0, rCsv: 0 };
 const perFile: Record<string, unknown>[] = [];
 for (const path of files) {
@@ -105,7 +106,7 @@ for (const path of files) {
     decodes.n1.push(await timed(() => nativeDecode(path, 1)));
     decodes.r.push(await timed(() => referenceDecode(blocks(path))));
   }
-  if (process.env.BENCH_VERBOSE) console.log('decode runs (s):', JSON.stringify({ n: decodes.n.map((x) => x.s), n1: decodes.n1.map((x) => x.s), r: decodes.r.map((x) => x.s) }));
+  if (verbose) console.log('decode runs (s):', JSON.stringify({ n: decodes.n.map((x) => x.s), n1: decodes.n1.map((x) => x.s), r: decodes.r.map((x) => x.s) }));
   const nd = best(decodes.n);
   const nd1 = best(decodes.n1);
   const rd = best(decodes.r);

@@ -8,14 +8,13 @@
  * A progress line goes to stderr when stderr is a TTY.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { NativeParseError } from './native-parse-error.js';
 import { parseRecording } from './parse.js';
 import type { ParseOptions } from './types.js';
-import { checkParseOptions, parseTopicNumbers } from './parse-options.js';
+import { allCoreThreads, checkParseOptions, parseTopicNumbers } from './parse-options.js';
 
 const USAGE = `usage: argus-parse <file.mcap> --out <dir> [options]
   --topics a,b          decode only these topics (names or globs with *)
@@ -65,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts: ParseOptions = {
     checkCrc: !args.values['no-crc'],
-    threads: args.values.threads === undefined ? Math.min(availableParallelism(), 64) : Number(args.values.threads),
+    threads: args.values.threads === undefined ? allCoreThreads() : Number(args.values.threads),
   };
   const topics = list(args.values.topics);
   const exclude = list(args.values.exclude);

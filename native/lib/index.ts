@@ -4,7 +4,7 @@
  */
 export { parseRecording, parseBuffer } from './parse.js';
 export { NativeParseError } from './native-parse-error.js';
-export { checkParseOptions } from './parse-options.js';
+export { allCoreThreads, checkParseOptions } from './parse-options.js';
 export { addon, type RawRecord, type NativeRecordReader } from './addon.js';
 export type { ParseOptions, CsvChunk, TopicSummary, ParseProblem, RecordingSummary } from './types.js';
 

@@ -1,4 +1,14 @@
+import { availableParallelism } from 'node:os';
+
 import type { ParseOptions } from './types.js';
+
+/** The most parse threads the addon takes (it refuses more). */
+export const MAX_PARSE_THREADS = 64;
+
+/** Every core of this machine, as parse threads. */
+export function allCoreThreads(): number {
+  return Math.min(availableParallelism(), MAX_PARSE_THREADS);
+}
 
 /**
  * Checks parse options before they reach the addon (which would silently
@@ -22,7 +32,7 @@ export function checkParseOptions(o: ParseOptions): void {
   if (o.arrayExpandLimit !== undefined && !(Number.isInteger(o.arrayExpandLimit) && o.arrayExpandLimit >= 0 && o.arrayExpandLimit <= 65536)) {
     bad.push(`arrayExpandLimit must be an integer 0 … 65536 (got ${o.arrayExpandLimit})`);
   }
-  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= 64)) bad.push(`threads must be an integer 1 … 64 (got ${o.threads})`);
+  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= MAX_PARSE_THREADS)) bad.push(`threads must be an integer 1 … ${MAX_PARSE_THREADS} (got ${o.threads})`);
   if (bad.length > 0) throw new RangeError(`bad parse options: ${bad.join('; ')}`);
 }
 

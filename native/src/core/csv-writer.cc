@@ -84,21 +84,21 @@ void CsvWriter::setColumns(const std::vector<std::string>& columns) {
   header_ += "\r\n";  // RFC 4180: lines end with CRLF
 }
 
+std::string CsvWriter::freshChunk() const {
+  std::string s = ChunkBuffers::take(reserveFor(chunkBytes_));
+  s = header_;  // keeps the reserved capacity
+  return s;
+}
+
 void CsvWriter::addRow(std::string_view row, std::vector<CsvChunk>& out) {
   if (rows_ > 0 && buf_.size() + row.size() > chunkBytes_) flush(out);
-  if (rows_ == 0) {
-    buf_ = ChunkBuffers::take(reserveFor(chunkBytes_));
-    buf_ = header_;
-  }
+  if (rows_ == 0) buf_ = freshChunk();
   buf_.append(row);
   ++rows_;
 }
 
 std::string& CsvWriter::beginRow() {
-  if (rows_ == 0) {
-    buf_ = ChunkBuffers::take(reserveFor(chunkBytes_));
-    buf_ = header_;
-  }
+  if (rows_ == 0) buf_ = freshChunk();
   rowStart_ = buf_.size();
   return buf_;
 }
@@ -106,8 +106,7 @@ std::string& CsvWriter::beginRow() {
 void CsvWriter::endRow(std::vector<CsvChunk>& out) {
   if (rows_ > 0 && buf_.size() > chunkBytes_) {
     // The row does not fit: it opens the next chunk (as addRow would).
-    std::string next = ChunkBuffers::take(reserveFor(chunkBytes_));
-    next = header_;
+    std::string next = freshChunk();
     next.append(buf_, rowStart_, std::string::npos);
     buf_.resize(rowStart_);
     flush(out);

@@ -49,6 +49,8 @@ class CsvWriter {
   void flush(std::vector<CsvChunk>& out);
 
  private:
+  std::string freshChunk() const;  // a chunk buffer (spare if one fits) holding the header row
+
   std::string topic_;
   size_t chunkBytes_;
   std::string header_;

@@ -11,7 +11,6 @@ constexpr uint32_t kProblemsPerTopic = 5;
 // A batch is written out once it holds this many message bytes.
 constexpr size_t kBatchBytes = 2u << 20;
 
-
 // "log_time,publish_time,sequence" in one append (small appends showed up
 // in profiles).
 void appendRecordColumns(std::string& row, uint64_t logTime, uint64_t publishTime, uint32_t sequence) {
@@ -250,12 +249,15 @@ void RecordingParser::writePiece(const Batch& b, unsigned piece, ValueTree& tree
   }
 }
 
+void RecordingParser::collectWritten() {
+  if (!writing_) return;
+  pool_->finish();
+  addRows(*writing_);
+  writing_ = nullptr;
+}
+
 void RecordingParser::sendBatch() {
-  if (writing_) {
-    pool_->finish();
-    addRows(*writing_);
-    writing_ = nullptr;
-  }
+  collectWritten();
   Batch& b = *filling_;
   if (b.jobs.empty()) return;
   // Pieces of about equal message bytes, a few per thread so that a thread
@@ -281,11 +283,7 @@ void RecordingParser::sendBatch() {
 void RecordingParser::flushRows() {
   if (!pool_ || addingRows_) return;
   sendBatch();  // adds the rows being written, starts the filled batch
-  if (writing_) {
-    pool_->finish();
-    addRows(*writing_);
-    writing_ = nullptr;
-  }
+  collectWritten();
 }
 
 void RecordingParser::addRows(Batch& b) {
@@ -410,15 +408,13 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
   }
   // The first message that decodes fixes the layout.
   const Value& v = tree_.nodes[root];
-  {
-    t.layout = t.decoder->layout(tree_, v, opts_.arrayExpandLimit);
-    t.layout.resolve(tree_, v);
-    s.columns = t.layout.columns();
-    std::vector<std::string> header = {"log_time_ns", "publish_time_ns", "sequence"};
-    header.insert(header.end(), s.columns.begin(), s.columns.end());
-    t.csv = std::make_unique<CsvWriter>(s.topic, opts_.chunkBytes);
-    t.csv->setColumns(header);
-  }
+  t.layout = t.decoder->layout(tree_, v, opts_.arrayExpandLimit);
+  t.layout.resolve(tree_, v);
+  s.columns = t.layout.columns();
+  std::vector<std::string> header = {"log_time_ns", "publish_time_ns", "sequence"};
+  header.insert(header.end(), s.columns.begin(), s.columns.end());
+  t.csv = std::make_unique<CsvWriter>(s.topic, opts_.chunkBytes);
+  t.csv->setColumns(header);
   std::string& row = t.csv->beginRow();  // written in place, no per-row copy
   appendRow(row, t.layout, tree_, v, m.logTime, m.publishTime, m.sequence);
   t.csv->endRow(chunks_);

@@ -125,6 +125,7 @@ class RecordingParser {
   // next. sendBatch() starts the full one (after adding the previous one's
   // rows); flushRows() drains both, so everything so far is in the CSV.
   void sendBatch();
+  void collectWritten();  // waits for the batch on the pool and adds its rows
   void flushRows();
   void addRows(Batch& b);
   void writePiece(const Batch& b, unsigned piece, ValueTree& tree, RowSlice& out) const;

@@ -71,29 +71,32 @@ size_t StreamReader::completion(const uint8_t* data, size_t size) const {
   return need < size ? need : size;
 }
 
-void StreamReader::borrow(const uint8_t* data, size_t size) {
-  release();
-  if (pos_ < winSize_) {
-    // A partial unit is unread in buf_: copy just what completes it and
-    // read the rest in place once it is done.
-    detachChunk();
-    dropConsumed();
-    size_t k = completion(data, size);
-    buf_.insert(buf_.end(), data, data + k);
-    ownWindow();
-    if (k < size) {
-      pending_ = data + k;
-      pendingSize_ = size - k;
-    }
-    return;
-  }
-  detachChunk();
+void StreamReader::lendWindow(const uint8_t* data, size_t size) {
   base_ += winSize_;
   buf_.clear();
   pos_ = 0;
   win_ = data;
   winSize_ = size;
   borrowed_ = true;
+}
+
+void StreamReader::borrow(const uint8_t* data, size_t size) {
+  release();
+  detachChunk();
+  if (pos_ == winSize_) {
+    lendWindow(data, size);
+    return;
+  }
+  // A partial unit is unread in buf_: copy just what completes it and read
+  // the rest in place once it is done.
+  dropConsumed();
+  size_t k = completion(data, size);
+  buf_.insert(buf_.end(), data, data + k);
+  ownWindow();
+  if (k < size) {
+    pending_ = data + k;
+    pendingSize_ = size - k;
+  }
 }
 
 void StreamReader::mergePending() {
@@ -247,12 +250,7 @@ ReadResult StreamReader::next(Record& out) {
     }
     if (pendingSize_ > 0 && pos_ == winSize_) {
       // The record begun in buf_ is read: go on in the lent bytes.
-      base_ += winSize_;
-      buf_.clear();
-      pos_ = 0;
-      win_ = pending_;
-      winSize_ = pendingSize_;
-      borrowed_ = true;
+      lendWindow(pending_, pendingSize_);
       pending_ = nullptr;
       pendingSize_ = 0;
     }

@@ -69,6 +69,7 @@ class StreamReader {
   // whose start is unread in the internal buffer.
   size_t completion(const uint8_t* data, size_t size) const;
   void ownWindow();        // the window is buf_ again (after buf_ changed)
+  void lendWindow(const uint8_t* data, size_t size);  // buf_ is all read: the window is these lent bytes
   void dropConsumed();     // erases buf_'s consumed bytes
   void detachChunk();
   void mergePending();     // copies the pending lent bytes after buf_      // chunk records viewed in the window move to chunkBuf_

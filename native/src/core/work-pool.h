@@ -24,7 +24,6 @@ class WorkPool {
   ~WorkPool();  // finishes a started job first
 
   unsigned width() const { return helpers_ + 1; }
-  bool busy() const { return running_; }
   // fn must not throw and must stay valid until finish() returns.
   void start(unsigned pieces, std::function<void(unsigned)> fn);
   void finish();
