@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
         csv += c.csv.size();
         if (mode == "hash") mixChunk(c);
         if (mode == "keep") kept.push_back(std::move(c));
+        else argus::ChunkBuffers::give(std::move(c.csv));  // as the Node binding does once JS lets go
       }
       p.chunks().clear();
     }
