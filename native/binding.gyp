@@ -12,12 +12,14 @@
   },
   "targets": [
     {
-      # Decompression half of zstd only; the x86-64 assembly Huffman loop is
-      # disabled so the build needs nothing but a C compiler (enabling it
-      # measured no gain on the bench drive).
+      # zstd without legacy formats or threads: the core decompresses MCAP
+      # chunks, the binding compresses CSV chunks when asked (parse option
+      # `compress`). The x86-64 assembly Huffman loop is disabled so the build
+      # needs nothing but a C compiler (enabling it measured no gain on the
+      # bench drive).
       "target_name": "argus_zstd",
       "type": "static_library",
-      "defines": ["ZSTD_DISABLE_ASM", "ZSTD_LEGACY_SUPPORT=0", "ZSTD_MULTITHREAD=0", "XXH_NAMESPACE=ZSTD_"],
+      "defines": ["ZSTD_DISABLE_ASM", "ZSTD_LEGACY_SUPPORT=0", "XXH_NAMESPACE=ZSTD_"],
       "cflags": ["-w"],
       "include_dirs": ["<(zstd_lib)", "<(zstd_lib)/common"],
       "sources": [
@@ -31,6 +33,19 @@
         "<(zstd_lib)/decompress/zstd_ddict.c",
         "<(zstd_lib)/decompress/zstd_decompress.c",
         "<(zstd_lib)/decompress/zstd_decompress_block.c",
+        "<(zstd_lib)/compress/fse_compress.c",
+        "<(zstd_lib)/compress/hist.c",
+        "<(zstd_lib)/compress/huf_compress.c",
+        "<(zstd_lib)/compress/zstd_compress.c",
+        "<(zstd_lib)/compress/zstd_compress_literals.c",
+        "<(zstd_lib)/compress/zstd_compress_sequences.c",
+        "<(zstd_lib)/compress/zstd_compress_superblock.c",
+        "<(zstd_lib)/compress/zstd_double_fast.c",
+        "<(zstd_lib)/compress/zstd_fast.c",
+        "<(zstd_lib)/compress/zstd_lazy.c",
+        "<(zstd_lib)/compress/zstd_ldm.c",
+        "<(zstd_lib)/compress/zstd_opt.c",
+        "<(zstd_lib)/compress/zstd_preSplit.c",
       ],
       "direct_dependent_settings": { "include_dirs": ["<(zstd_lib)"] },
     },
@@ -63,7 +78,7 @@
     {
       "target_name": "argus_native",
       "dependencies": ["argus_core"],
-      "sources": ["src/binding.cc", "src/record-reader.cc"],
+      "sources": ["src/binding.cc", "src/chunk-compressor.cc", "src/record-reader.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "src"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-O3"],

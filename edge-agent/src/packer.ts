@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseRecording, type ParseOptions } from '@argus/native';
-import { encodeChunkFrame, type BatchManifest, type ChunkEnvelope, type Logger, type ManifestFile } from '@argus/shared';
+import { encodeChunkFrameHead, type BatchManifest, type ChunkEnvelope, type Logger, type ManifestFile } from '@argus/shared';
 import { writeFileAtomic } from './atomic-file.js';
 import { batchIdFor } from './batch-id.js';
 import { DEFAULT_CODEC, encodeChunk, type ChunkCodec } from './chunk-codec.js';
@@ -58,11 +58,12 @@ export async function packRecording(file: string, o: PackOptions): Promise<Packe
 async function packInto(file: string, size: number, work: string, o: PackOptions): Promise<PackedBatch> {
   const fileIds = new Map<string, string>();
   const files = new Map<string, ManifestFile>();
-  const envelopes: Omit<ChunkEnvelope, 'batch_id' | 'chunk_count'>[] = [];
-  const pending: { fileId: string; index: number }[] = [];
+  const envelopes: StagedEnvelope[] = [];
+  const pending: { fileId: string; index: number; headerBytes: number }[] = [];
   const frameBytes = new Map<string, number>();
   const codec = o.codec ?? DEFAULT_CODEC;
-  const gen = parseRecording(file, o.parse);
+  // zstd runs on the parse thread (the CSV text never reaches JS, its buffer is reused at once); gzip in JS.
+  const gen = parseRecording(file, codec.encoding === 'zstd' ? { ...o.parse, compress: { encoding: 'zstd', level: codec.level } } : o.parse);
   let next = await gen.next();
   let t0 = Date.now();
   while (!next.done) {
@@ -73,18 +74,21 @@ async function packInto(file: string, size: number, work: string, o: PackOptions
       fileIds.set(c.topic, fileId);
       files.set(fileId, { file_id: fileId, topic: c.topic, chunk_count: 0, rows: 0, raw_bytes: 0 });
     }
-    const data = await encodeChunk(codec, c.csv);
+    const data = c.encoding === 'zstd' ? c.csv : await encodeChunk(codec, c.csv);
+    const rawLength = c.rawBytes ?? c.csv.length;
     const f = files.get(fileId) as ManifestFile;
     f.chunk_count += 1;
     f.rows += c.rows;
-    f.raw_bytes += c.csv.length;
-    envelopes.push({ v: 1, file_id: fileId, topic: c.topic, chunk_index: c.index, sha256: createHash('sha256').update(data).digest('hex'), content_encoding: codec.encoding, byte_length: data.length, raw_length: c.csv.length, rows: c.rows });
-    // Bounded memory: the compressed chunk waits on disk until the batch id is known.
+    f.raw_bytes += rawLength;
+    envelopes.push({ v: 1, file_id: fileId, topic: c.topic, chunk_index: c.index, sha256: createHash('sha256').update(data).digest('hex'), content_encoding: codec.encoding, byte_length: data.length, raw_length: rawLength, rows: c.rows });
+    // Bounded memory: the compressed chunk waits on disk, already framed, until the batch id
+    // and chunk count are known; its envelope slot is sized for the longest values they can take.
     // No fsync: a crash while packing redoes the whole pack (the journal still says 'detected').
     if (envelopes.length === 1) await mkdir(outboxPaths.chunks(work), { recursive: true });
-    await writeFile(outboxPaths.frame(work, fileId, c.index), data);
+    const slot = encodeChunkFrameHead({ ...(envelopes.at(-1) as StagedEnvelope), batch_id: PLACEHOLDER_BATCH_ID, chunk_count: Number.MAX_SAFE_INTEGER });
+    await writeFramed(outboxPaths.frame(work, fileId, c.index), slot, data);
     frameBytes.set(fileId, (frameBytes.get(fileId) ?? 0) + data.length + FRAME_OVERHEAD);
-    pending.push({ fileId, index: c.index });
+    pending.push({ fileId, index: c.index, headerBytes: slot.length - 8 });
     if (Date.now() - t0 > 2000) {
       o.log.info('packing', { file, chunks: envelopes.length });
       t0 = Date.now();
@@ -112,13 +116,21 @@ async function packInto(file: string, size: number, work: string, o: PackOptions
   const frames: string[] = [];
   for (const [i, p] of pending.entries()) {
     if (!keep.has(p.fileId)) continue;
-    const env = envelopes[i] as Omit<ChunkEnvelope, 'batch_id' | 'chunk_count'>;
+    const env = envelopes[i] as StagedEnvelope;
     const full: ChunkEnvelope = { ...env, batch_id: batchId, chunk_count: (files.get(p.fileId) as ManifestFile).chunk_count };
     const staged = outboxPaths.frame(work, p.fileId, p.index);
     const target = outboxPaths.frame(dir, p.fileId, p.index);
     if (frames.length === 0) await mkdir(outboxPaths.chunks(dir), { recursive: true });
-    await writeFile(target, encodeChunkFrame(full, await readFile(staged)));
-    await unlink(staged);
+    // The final head goes into its slot in place and the file moves into the batch: the data is
+    // written once.
+    const head = encodeChunkFrameHead(full, p.headerBytes);
+    const fh = await open(staged, 'r+');
+    try {
+      await fh.write(head, 0, head.length, 0);
+    } finally {
+      await fh.close();
+    }
+    await rename(staged, target);
     frames.push(path.basename(target));
   }
   // Every frame must be on disk before the manifest that declares the batch packed.
@@ -126,6 +138,22 @@ async function packInto(file: string, size: number, work: string, o: PackOptions
   await writeFileAtomic(outboxPaths.manifest(dir), JSON.stringify(final));
   o.log.info('recording packed', { file, batch_id: batchId, chunks: frames.length, topics: final.files.length, dropped: final.dropped?.length ?? 0, truncated: summary.truncated });
   return { batchId, dir, manifest: final, frames };
+}
+
+type StagedEnvelope = Omit<ChunkEnvelope, 'batch_id' | 'chunk_count'>;
+
+/** Same length as every batch id (a UUID), for sizing envelope slots. */
+const PLACEHOLDER_BATCH_ID = '00000000-0000-0000-0000-000000000000';
+
+/** Writes a frame's head and data with one writev (no concatenated copy). */
+async function writeFramed(file: string, head: Buffer, data: Buffer): Promise<void> {
+  const fh = await open(file, 'w');
+  try {
+    const { bytesWritten } = await fh.writev([head, data]);
+    if (bytesWritten !== head.length + data.length) throw new Error(`${file}: short write (${bytesWritten} of ${head.length + data.length} bytes)`);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Lists frame files of a packed batch (what remains in the outbox), sorted. */

@@ -33,6 +33,11 @@ export function checkParseOptions(o: ParseOptions): void {
     bad.push(`arrayExpandLimit must be an integer 0 … 65536 (got ${o.arrayExpandLimit})`);
   }
   if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= MAX_PARSE_THREADS)) bad.push(`threads must be an integer 1 … ${MAX_PARSE_THREADS} (got ${o.threads})`);
+  if (o.compress !== undefined) {
+    const c = o.compress as { encoding?: unknown; level?: unknown } | null;
+    if (c === null || typeof c !== 'object' || c.encoding !== 'zstd') bad.push(`compress must be { encoding: 'zstd', level? } (got ${JSON.stringify(o.compress)})`);
+    else if (c.level !== undefined && !(Number.isInteger(c.level) && (c.level as number) >= 1 && (c.level as number) <= 22)) bad.push(`compress.level must be an integer 1 … 22 (got ${String(c.level)})`);
+  }
   if (bad.length > 0) throw new RangeError(`bad parse options: ${bad.join('; ')}`);
 }
 

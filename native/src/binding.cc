@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "chunk-compressor.h"
 #include "core/recording-parser.h"
 #include "core/stream-reader.h"
 
@@ -167,7 +168,20 @@ Napi::Object summaryToJs(Napi::Env env, const RecordingSummary& s) {
   return o;
 }
 
-Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks) {
+// The zstd level of the `compress` option ({ encoding: 'zstd', level }), or 0
+// when chunks stay plain CSV (the TypeScript wrapper has checked the values).
+int compressLevel(const Napi::Value& options) {
+  if (!options.IsObject()) return 0;
+  Napi::Value c = options.As<Napi::Object>().Get("compress");
+  if (!c.IsObject()) return 0;
+  Napi::Value level = c.As<Napi::Object>().Get("level");
+  double x = level.IsNumber() ? level.As<Napi::Number>().DoubleValue() : 1;
+  return x >= 1 && x <= 22 ? static_cast<int>(x) : 1;
+}
+
+// `rawBytes` is empty for plain CSV chunks, else each chunk's CSV length
+// (its `csv` then holds the zstd frame).
+Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks, const std::vector<size_t>& rawBytes) {
   Napi::Array a = Napi::Array::New(env, chunks.size());
   for (size_t i = 0; i < chunks.size(); ++i) {
     CsvChunk& c = chunks[i];
@@ -175,21 +189,35 @@ Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks) {
     o.Set("topic", c.topic);
     o.Set("index", Napi::Number::New(env, c.index));
     o.Set("rows", Napi::Number::New(env, static_cast<double>(c.rows)));
-    // Hand the CSV bytes to JS without a copy; the finalizer gives them back
-    // to the spare chunk buffers (or frees them). V8
-    // is told about the bytes (and told again when they are freed): an
-    // external buffer is otherwise invisible to its GC heuristics, and
-    // discarded chunks would pile up until the JS heap alone triggered a GC.
+    if (!rawBytes.empty()) {
+      o.Set("encoding", "zstd");
+      o.Set("rawBytes", Napi::Number::New(env, static_cast<double>(rawBytes[i])));
+    }
+    // Hand the bytes to JS without a copy; the finalizer gives a plain CSV
+    // buffer back to the spare chunk buffers (a compressed one, sized to its
+    // frame, is only freed). V8 is told about the bytes (and told again when
+    // they are freed): an external buffer is otherwise invisible to its GC
+    // heuristics, and discarded chunks would pile up until the JS heap alone
+    // triggered a GC.
     auto* owned = new std::string(std::move(c.csv));
     const auto bytes = static_cast<int64_t>(owned->capacity());
     Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
-    o.Set("csv", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
-                                         [](Napi::Env e, char*, std::string* s) {
-                                           Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(s->capacity()));
-                                           argus::ChunkBuffers::give(std::move(*s));  // the next chunks reuse its pages
-                                           delete s;
-                                         },
-                                         owned));
+    if (rawBytes.empty()) {
+      o.Set("csv", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
+                                           [](Napi::Env e, char*, std::string* s) {
+                                             Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(s->capacity()));
+                                             argus::ChunkBuffers::give(std::move(*s));  // the next chunks reuse its pages
+                                             delete s;
+                                           },
+                                           owned));
+    } else {
+      o.Set("csv", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
+                                           [](Napi::Env e, char*, std::string* s) {
+                                             Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(s->capacity()));
+                                             delete s;
+                                           },
+                                           owned));
+    }
     a.Set(static_cast<uint32_t>(i), o);
   }
   return a;
@@ -203,9 +231,12 @@ class ParserWrap : public Napi::ObjectWrap<ParserWrap> {
                         InstanceMethod("seek", &ParserWrap::Seek)});
   }
   explicit ParserWrap(const Napi::CallbackInfo& info)
-      : Napi::ObjectWrap<ParserWrap>(info), parser_(parseOptions(info[0])) {}
+      : Napi::ObjectWrap<ParserWrap>(info), parser_(parseOptions(info[0])) {
+    if (int level = compressLevel(info[0])) compressor_ = std::make_unique<argus::ChunkCompressor>(level);
+  }
 
   RecordingParser& parser() { return parser_; }
+  argus::ChunkCompressor* compressor() { return compressor_.get(); }
   bool busy = false;
 
  private:
@@ -227,6 +258,7 @@ class ParserWrap : public Napi::ObjectWrap<ParserWrap> {
     return env.Undefined();
   }
   RecordingParser parser_;
+  std::unique_ptr<argus::ChunkCompressor> compressor_;  // set by the `compress` option
 };
 
 class ParseWorker : public Napi::AsyncWorker {
@@ -252,13 +284,18 @@ class ParseWorker : public Napi::AsyncWorker {
     status_ = finish_ ? p.finish() : p.feed(data_, size_);
     chunks_ = std::move(p.chunks());
     p.chunks().clear();
+    std::string zstdError;
+    if (argus::ChunkCompressor* z = wrap_->compressor(); z != nullptr && !z->run(chunks_, rawBytes_, zstdError)) {
+      SetError(zstdError);
+      return;
+    }
     if (finish_ || !status_.ok()) summary_ = p.summary();
   }
   void OnOK() override {
     Napi::Env env = Env();
     wrap_->busy = false;
     Napi::Object out = Napi::Object::New(env);
-    out.Set("chunks", chunksToJs(env, chunks_));
+    out.Set("chunks", chunksToJs(env, chunks_, rawBytes_));
     if (finish_ || !status_.ok()) out.Set("summary", summaryToJs(env, summary_));
     if (!status_.ok()) {
       Napi::Object e = Napi::Object::New(env);
@@ -284,6 +321,7 @@ class ParseWorker : public Napi::AsyncWorker {
   bool finish_;
   Status status_;
   std::vector<CsvChunk> chunks_;
+  std::vector<size_t> rawBytes_;  // CSV lengths when the chunks were compressed
   RecordingSummary summary_;
 };
 

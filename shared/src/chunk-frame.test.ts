@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeChunkFrame, encodeChunkFrame } from './chunk-frame.js';
+import { decodeChunkFrame, encodeChunkFrame, encodeChunkFrameHead } from './chunk-frame.js';
 import type { ChunkEnvelope } from './chunk.js';
 import { ProtocolError } from './errors.js';
 
@@ -25,6 +25,17 @@ describe('chunk frame', () => {
     const f = decodeChunkFrame(encodeChunkFrame(env, data));
     expect(f.envelope).toEqual(env);
     expect(f.data.equals(data)).toBe(true);
+  });
+
+  it('pads an envelope to a reserved slot (the agent writes the head in place later) and refuses one that does not fit', () => {
+    const slot = encodeChunkFrameHead({ ...env, batch_id: '00000000-0000-0000-0000-000000000000', chunk_count: Number.MAX_SAFE_INTEGER }).length - 8;
+    const head = encodeChunkFrameHead(env, slot);
+    expect(head.length).toBe(8 + slot);
+    expect(head.subarray(8).toString('utf8')).toMatch(/^\{.*\} +$/);
+    const f = decodeChunkFrame(Buffer.concat([head, data]));
+    expect(f.envelope).toEqual(env);
+    expect(f.data.equals(data)).toBe(true);
+    expect(() => encodeChunkFrameHead({ ...env, topic: `${env.topic}/longer-than-the-slot` }, slot)).toThrow(RangeError);
   });
 
   it('refuses every truncation of a frame', () => {

@@ -7,7 +7,8 @@ import { ProtocolError } from './errors.js';
  *
  *   0..3   magic "ARGC"
  *   4..7   uint32 big-endian: length H of the JSON envelope
- *   8..8+H UTF-8 JSON ChunkEnvelope
+ *   8..8+H UTF-8 JSON ChunkEnvelope (JSON text: may end in spaces, as
+ *          JSON allows whitespace after a value)
  *   rest   the chunk bytes (exactly envelope.byte_length of them)
  */
 export const CHUNK_FRAME_MAGIC = 'ARGC';
@@ -15,11 +16,23 @@ const HEADER_LIMIT = 16 * 1024;
 
 /** Builds a frame from an envelope and the chunk's bytes. */
 export function encodeChunkFrame(envelope: ChunkEnvelope, data: Uint8Array): Buffer {
-  const json = Buffer.from(JSON.stringify(envelope), 'utf8');
-  const head = Buffer.alloc(8);
+  return Buffer.concat([encodeChunkFrameHead(envelope), data]);
+}
+
+/**
+ * The bytes of a frame before its data: magic, length and envelope. With
+ * `headerBytes`, the envelope's JSON is padded with spaces to exactly that
+ * length, so a head written later fits a slot reserved earlier (throws
+ * RangeError if the JSON is longer).
+ */
+export function encodeChunkFrameHead(envelope: ChunkEnvelope, headerBytes?: number): Buffer {
+  const text = JSON.stringify(envelope);
+  const length = headerBytes ?? Buffer.byteLength(text, 'utf8');
+  const head = Buffer.alloc(8 + length, 0x20);
   head.write(CHUNK_FRAME_MAGIC, 0, 'latin1');
-  head.writeUInt32BE(json.length, 4);
-  return Buffer.concat([head, json, data]);
+  head.writeUInt32BE(length, 4);
+  if (head.write(text, 8, 'utf8') !== Buffer.byteLength(text, 'utf8')) throw new RangeError(`chunk envelope needs ${Buffer.byteLength(text, 'utf8')} bytes, the slot has ${length}`);
+  return head;
 }
 
 /** A decoded frame: its validated envelope and a view of its data bytes. */
