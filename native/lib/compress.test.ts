@@ -38,6 +38,16 @@ describe('compress option', () => {
     }
   });
 
+  it('gives the same chunks with the parse on several threads', async () => {
+    const path = `${DIR}/rosbag2_cdr_test_0.mcap`;
+    // Topics may interleave differently between threads settings: compare per topic and index.
+    const byKey = (cs: CsvChunk[]) => cs.map((c) => ({ key: `${c.topic}#${c.index}`, rawBytes: c.rawBytes, csv: zstd.decompress(c.csv).toString() })).sort((a, b) => a.key.localeCompare(b.key));
+    const one = byKey(await collect(path, { chunkBytes: 1024, compress: { encoding: 'zstd' } }));
+    const three = byKey(await collect(path, { chunkBytes: 1024, compress: { encoding: 'zstd' }, threads: 3 }));
+    expect(one.length).toBeGreaterThan(1);
+    expect(three).toEqual(one);
+  });
+
   it('works for parseBuffer and the default level, and compresses', async () => {
     const bytes = readFileSync(`${DIR}/rosbag2_wbag_0.mcap`);
     const plain = await parseBuffer(bytes);

@@ -179,9 +179,9 @@ int compressLevel(const Napi::Value& options) {
   return x >= 1 && x <= 22 ? static_cast<int>(x) : 1;
 }
 
-// `rawBytes` is empty for plain CSV chunks, else each chunk's CSV length
-// (its `csv` then holds the zstd frame).
-Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks, const std::vector<size_t>& rawBytes) {
+// A chunk with rawBytes > 0 was compressed by the `compress` option's sink:
+// its `csv` holds the zstd frame.
+Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks) {
   Napi::Array a = Napi::Array::New(env, chunks.size());
   for (size_t i = 0; i < chunks.size(); ++i) {
     CsvChunk& c = chunks[i];
@@ -189,9 +189,9 @@ Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks, const std::
     o.Set("topic", c.topic);
     o.Set("index", Napi::Number::New(env, c.index));
     o.Set("rows", Napi::Number::New(env, static_cast<double>(c.rows)));
-    if (!rawBytes.empty()) {
+    if (c.rawBytes > 0) {
       o.Set("encoding", "zstd");
-      o.Set("rawBytes", Napi::Number::New(env, static_cast<double>(rawBytes[i])));
+      o.Set("rawBytes", Napi::Number::New(env, static_cast<double>(c.rawBytes)));
     }
     // Hand the bytes to JS without a copy; the finalizer gives a plain CSV
     // buffer back to the spare chunk buffers (a compressed one, sized to its
@@ -202,7 +202,7 @@ Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks, const std::
     auto* owned = new std::string(std::move(c.csv));
     const auto bytes = static_cast<int64_t>(owned->capacity());
     Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
-    if (rawBytes.empty()) {
+    if (c.rawBytes == 0) {
       o.Set("csv", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
                                            [](Napi::Env e, char*, std::string* s) {
                                              Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(s->capacity()));
@@ -232,7 +232,10 @@ class ParserWrap : public Napi::ObjectWrap<ParserWrap> {
   }
   explicit ParserWrap(const Napi::CallbackInfo& info)
       : Napi::ObjectWrap<ParserWrap>(info), parser_(parseOptions(info[0])) {
-    if (int level = compressLevel(info[0])) compressor_ = std::make_unique<argus::ChunkCompressor>(level);
+    if (int level = compressLevel(info[0])) {
+      compressor_ = std::make_unique<argus::ChunkCompressor>(level);
+      parser_.setChunkSink(compressor_.get());
+    }
   }
 
   RecordingParser& parser() { return parser_; }
@@ -257,8 +260,8 @@ class ParserWrap : public Napi::ObjectWrap<ParserWrap> {
     parser_.seek(static_cast<uint64_t>(off));
     return env.Undefined();
   }
-  RecordingParser parser_;
-  std::unique_ptr<argus::ChunkCompressor> compressor_;  // set by the `compress` option
+  std::unique_ptr<argus::ChunkCompressor> compressor_;  // the `compress` option's chunk sink
+  RecordingParser parser_;  // declared after the sink it holds a pointer to
 };
 
 class ParseWorker : public Napi::AsyncWorker {
@@ -284,10 +287,11 @@ class ParseWorker : public Napi::AsyncWorker {
     status_ = finish_ ? p.finish() : p.feed(data_, size_);
     chunks_ = std::move(p.chunks());
     p.chunks().clear();
-    std::string zstdError;
-    if (argus::ChunkCompressor* z = wrap_->compressor(); z != nullptr && !z->run(chunks_, rawBytes_, zstdError)) {
-      SetError(zstdError);
-      return;
+    if (argus::ChunkCompressor* z = wrap_->compressor()) {
+      if (std::string err = z->takeError(); !err.empty()) {
+        SetError(err);
+        return;
+      }
     }
     if (finish_ || !status_.ok()) summary_ = p.summary();
   }
@@ -295,7 +299,7 @@ class ParseWorker : public Napi::AsyncWorker {
     Napi::Env env = Env();
     wrap_->busy = false;
     Napi::Object out = Napi::Object::New(env);
-    out.Set("chunks", chunksToJs(env, chunks_, rawBytes_));
+    out.Set("chunks", chunksToJs(env, chunks_));
     if (finish_ || !status_.ok()) out.Set("summary", summaryToJs(env, summary_));
     if (!status_.ok()) {
       Napi::Object e = Napi::Object::New(env);
@@ -321,7 +325,6 @@ class ParseWorker : public Napi::AsyncWorker {
   bool finish_;
   Status status_;
   std::vector<CsvChunk> chunks_;
-  std::vector<size_t> rawBytes_;  // CSV lengths when the chunks were compressed
   RecordingSummary summary_;
 };
 

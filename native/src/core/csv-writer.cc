@@ -118,6 +118,7 @@ void CsvWriter::endRow(std::vector<CsvChunk>& out) {
 void CsvWriter::flush(std::vector<CsvChunk>& out) {
   if (rows_ == 0) return;
   out.push_back(CsvChunk{topic_, next_++, std::move(buf_), rows_});
+  if (sink_ != nullptr) sink_->complete(out.back());
   buf_ = std::string();
   rows_ = 0;
 }

@@ -15,6 +15,16 @@ struct CsvChunk {
   uint32_t index = 0;  // 0-based per topic
   std::string csv;
   uint64_t rows = 0;
+  size_t rawBytes = 0;  // CSV length when a ChunkSink replaced `csv` by an encoded form; 0: `csv` is the text
+};
+
+// Sees each chunk the moment it is completed, on the thread that completes
+// it: e.g. compresses it and hands the CSV buffer back (ChunkBuffers), so the
+// next chunk is written into pages already touched.
+class ChunkSink {
+ public:
+  virtual ~ChunkSink() = default;
+  virtual void complete(CsvChunk& chunk) = 0;
 };
 
 void appendCsvField(std::string& out, std::string_view field);
@@ -33,7 +43,8 @@ class ChunkBuffers {
 
 class CsvWriter {
  public:
-  CsvWriter(std::string topic, size_t chunkBytes) : topic_(std::move(topic)), chunkBytes_(chunkBytes) {}
+  CsvWriter(std::string topic, size_t chunkBytes, ChunkSink* sink = nullptr)
+      : topic_(std::move(topic)), chunkBytes_(chunkBytes), sink_(sink) {}
 
   void setColumns(const std::vector<std::string>& columns);
   // `row` is a complete CSV line with its CRLF, built by the caller.
@@ -53,6 +64,7 @@ class CsvWriter {
 
   std::string topic_;
   size_t chunkBytes_;
+  ChunkSink* sink_;
   std::string header_;
   std::string buf_;
   uint64_t rows_ = 0;

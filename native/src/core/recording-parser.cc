@@ -413,7 +413,7 @@ void RecordingParser::onMessage(const mcap::Message& m, uint64_t offset) {
   s.columns = t.layout.columns();
   std::vector<std::string> header = {"log_time_ns", "publish_time_ns", "sequence"};
   header.insert(header.end(), s.columns.begin(), s.columns.end());
-  t.csv = std::make_unique<CsvWriter>(s.topic, opts_.chunkBytes);
+  t.csv = std::make_unique<CsvWriter>(s.topic, opts_.chunkBytes, sink_);
   t.csv->setColumns(header);
   std::string& row = t.csv->beginRow();  // written in place, no per-row copy
   appendRow(row, t.layout, tree_, v, m.logTime, m.publishTime, m.sequence);

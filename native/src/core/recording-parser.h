@@ -78,6 +78,9 @@ class RecordingParser {
   // With threads > 1 the rows of the last batch fed may still be being
   // written: they come out of a later feed() or finish().
   std::vector<CsvChunk>& chunks() { return chunks_; }
+  // Every chunk goes through `sink` as it is completed (before it shows in
+  // chunks()). Set before the first feed; the sink must outlive the parser.
+  void setChunkSink(ChunkSink* sink) { sink_ = sink; }
   RecordingSummary summary() const;
 
  private:
@@ -146,6 +149,7 @@ class RecordingParser {
   std::vector<std::unique_ptr<TopicState>> topics_;
   std::map<std::string, int> topicIndex_;
   std::vector<CsvChunk> chunks_;
+  ChunkSink* sink_ = nullptr;
   RecordingSummary meta_;  // vehicle, metadata, problems
   ValueTree tree_;
   uint32_t unknownChannelReports_ = 0;
