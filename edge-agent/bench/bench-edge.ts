@@ -100,7 +100,7 @@ async function procCpuS(pid: number): Promise<number> {
 }
 
 /** Uploads the drive with the agent daemon to an embedded hub; returns wire bytes and times. */
-async function uploadRun(file: string, work: string): Promise<{ wire_up_bytes: number; wire_down_bytes: number; hub_payload_bytes: number; wall_s: number; agent_cpu_s: number; chunks: number }> {
+async function uploadRun(file: string, work: string): Promise<{ wire_up_bytes: number; wire_down_bytes: number; hub_payload_bytes: number; wall_s: number; agent_cpu_s: number; agent_start_cpu_s: number; chunks: number }> {
   const t = await startTestHub();
   const relay = await countingRelay(new URL(t.hub.mqttUrl));
   const vin = randomVin(Rng.derive(1200, 'vin'), 'J7');
@@ -114,6 +114,7 @@ async function uploadRun(file: string, work: string): Promise<{ wire_up_bytes: n
     await mkdir(cfg.recordingsDir as string, { recursive: true });
     agent = await AgentProcess.start(dir, cfg);
     await agent.waitFor((l) => l.msg === 'agent started', 60_000);
+    const startCpu = await procCpuS(agent.child.pid as number);
     const t0 = performance.now();
     const rec = path.join(cfg.recordingsDir as string, path.basename(file));
     await copyFile(file, rec);
@@ -124,7 +125,7 @@ async function uploadRun(file: string, work: string): Promise<{ wire_up_bytes: n
     const drives = (JSON.parse(await readFile(path.join(cfg.stateDir as string, 'journal.json'), 'utf8')) as { drives: DriveEntry[] }).drives;
     const metrics = await t.hub.metrics.registry.getSingleMetricAsString('argus_ingest_bytes_total');
     const payload = [...metrics.matchAll(/^argus_ingest_bytes_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
-    return { wire_up_bytes: relay.up(), wire_down_bytes: relay.down(), hub_payload_bytes: payload, wall_s: wall, agent_cpu_s: cpu, chunks: drives[0]?.chunks ?? 0 };
+    return { wire_up_bytes: relay.up(), wire_down_bytes: relay.down(), hub_payload_bytes: payload, wall_s: wall, agent_cpu_s: cpu, agent_start_cpu_s: startCpu, chunks: drives[0]?.chunks ?? 0 };
   } finally {
     await agent?.kill('SIGTERM');
     await relay.close();
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
       wall_s: +main.wall_s.toFixed(2), cpu_s: +main.cpu_s.toFixed(2), cpu_s_runs: cpuRuns.map((x) => +x.toFixed(2)), mb_per_cpu_s: +(recBytes / 1e6 / main.cpu_s).toFixed(1),
       user_s: +(main as unknown as { user_s: number }).user_s.toFixed(2), system_s: +(main as unknown as { system_s: number }).system_s.toFixed(2), page_faults: (main as unknown as { page_faults: number }).page_faults,
       peak_rss_mb: +main.peak_rss_mb.toFixed(1), rss_at_start_mb: +(main as unknown as { rss_at_start_mb: number }).rss_at_start_mb.toFixed(1), upload_ratio: +(up.wire_up_bytes / recBytes).toFixed(3), outbox_ratio: +(main.outbox_bytes / recBytes).toFixed(3),
-      upload: { wall_s: +up.wall_s.toFixed(2), agent_cpu_s: +up.agent_cpu_s.toFixed(2), wire_up_mb: +(up.wire_up_bytes / 1e6).toFixed(2), wire_down_mb: +(up.wire_down_bytes / 1e6).toFixed(3), hub_payload_mb: +(up.hub_payload_bytes / 1e6).toFixed(2), chunks: up.chunks },
+      upload: { wall_s: +up.wall_s.toFixed(2), agent_cpu_s: +up.agent_cpu_s.toFixed(2), agent_start_cpu_s: +up.agent_start_cpu_s.toFixed(2), drive_cpu_s: +(up.agent_cpu_s - up.agent_start_cpu_s).toFixed(2), wire_up_mb: +(up.wire_up_bytes / 1e6).toFixed(2), wire_down_mb: +(up.wire_down_bytes / 1e6).toFixed(3), hub_payload_mb: +(up.hub_payload_bytes / 1e6).toFixed(2), chunks: up.chunks },
       gzip1: { mb_per_cpu_s: +(recBytes / 1e6 / (levels['gzip-1'] as { cpu_s: number }).cpu_s).toFixed(1), upload_ratio: +((levels['gzip-1'] as { outbox_bytes: number }).outbox_bytes / recBytes).toFixed(3), peak_rss_mb: +(levels['gzip-1'] as { peak_rss_mb: number }).peak_rss_mb.toFixed(1) },
       codecs: Object.fromEntries(Object.entries((cmp as { codecs: Record<string, { bytes: number; cpu_s: number }> }).codecs).map(([k, v]) => [k, { ratio_vs_recording: +(v.bytes / recBytes).toFixed(3), cpu_s: +v.cpu_s.toFixed(2) }])),
       csv_mb: +(((cmp as { csv_bytes: number }).csv_bytes) / 1e6).toFixed(1), parse_cpu_s: +((cmp as { parse_cpu_s: number }).parse_cpu_s).toFixed(2),
