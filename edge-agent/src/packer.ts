@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseRecording, type ParseOptions } from '@argus/native';
+import { parseRecording, releaseChunk, type ParseOptions } from '@argus/native';
 import { encodeChunkFrameHead, type BatchManifest, type ChunkEnvelope, type Logger, type ManifestFile } from '@argus/shared';
 import { writeFileAtomic } from './atomic-file.js';
 import { batchIdFor } from './batch-id.js';
@@ -89,6 +89,8 @@ async function packInto(file: string, size: number, work: string, o: PackOptions
     await writeFramed(outboxPaths.frame(work, fileId, c.index), slot, data);
     frameBytes.set(fileId, (frameBytes.get(fileId) ?? 0) + data.length + FRAME_OVERHEAD);
     pending.push({ fileId, index: c.index, headerBytes: slot.length - 8 });
+    // Staged and hashed: free the chunk's bytes now so the next chunks reuse them (not at the next GC).
+    if (data === c.csv) releaseChunk(c);
     if (Date.now() - t0 > 2000) {
       o.log.info('packing', { file, chunks: envelopes.length });
       t0 = Date.now();

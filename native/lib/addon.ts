@@ -54,6 +54,7 @@ export interface NativeRecordReader {
 interface Addon {
   Parser: new (options: unknown) => NativeParser;
   RecordReader: new (options?: { checkCrc?: boolean; yieldChunks?: boolean }) => NativeRecordReader;
+  releaseChunk(csv: Buffer): boolean;
 }
 
 const require = createRequire(import.meta.url);

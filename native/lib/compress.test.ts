@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { parseBuffer, parseRecording } from './index.js';
+import { parseBuffer, parseRecording, releaseChunk } from './index.js';
 import { sharedPath } from './shared-data.js';
 import { zstd } from './test-support.js';
 import type { CsvChunk } from './types.js';
@@ -62,5 +62,29 @@ describe('compress option', () => {
   it('refuses a bad compress option with the key named', async () => {
     await expect(parseBuffer(new Uint8Array(0), { compress: { encoding: 'gzip' } as never })).rejects.toThrow(/compress must be \{ encoding: 'zstd'/);
     await expect(parseBuffer(new Uint8Array(0), { compress: { encoding: 'zstd', level: 0 } })).rejects.toThrow(/compress.level must be an integer 1 … 22 \(got 0\)/);
+  });
+});
+
+describe('releaseChunk', () => {
+  it('frees a chunk at once (its buffer empties), and refuses copies, slices and foreign buffers', async () => {
+    const { chunks } = await parseBuffer(readFileSync(`${DIR}/rosbag2_wbag_0.mcap`), { compress: { encoding: 'zstd' } });
+    const plain = await parseBuffer(readFileSync(`${DIR}/rosbag2_wbag_0.mcap`));
+    const c = chunks[0] as CsvChunk;
+    const p = plain.chunks[0] as CsvChunk;
+    const copy = Buffer.from(c.csv);
+    expect(releaseChunk({ ...c, csv: copy })).toBe(false);
+    expect(releaseChunk({ ...c, csv: c.csv.subarray(1) })).toBe(false);
+    expect(releaseChunk({ ...c, csv: Buffer.from('not a chunk') })).toBe(false);
+    expect(c.csv.length).toBeGreaterThan(0);
+    expect(releaseChunk(c)).toBe(true);
+    expect(c.csv.length).toBe(0);
+    expect(releaseChunk(c)).toBe(false);  // already released
+    expect(zstd.decompress(copy).equals(p.csv)).toBe(true);  // the copy taken before is intact
+    const text = p.csv.toString();
+    expect(releaseChunk(p)).toBe(true);  // plain CSV chunks too
+    expect(p.csv.length).toBe(0);
+    // The freed buffer goes back to the pool: the next parse still gives the same CSV.
+    const again = await parseBuffer(readFileSync(`${DIR}/rosbag2_wbag_0.mcap`));
+    expect((again.chunks[0] as CsvChunk).csv.toString()).toBe(text);
   });
 });

@@ -2,7 +2,7 @@
  * @argus/native: the native MCAP parser. Bytes in, per-topic CSV chunks and
  * a recording summary out. See parse.ts for the streaming entry points.
  */
-export { parseRecording, parseBuffer } from './parse.js';
+export { parseRecording, parseBuffer, releaseChunk } from './parse.js';
 export { NativeParseError } from './native-parse-error.js';
 export { allCoreThreads, checkParseOptions } from './parse-options.js';
 export { addon, type RawRecord, type NativeRecordReader } from './addon.js';

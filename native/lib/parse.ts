@@ -79,6 +79,17 @@ async function* readBlocks(fh: FileHandle, range: ReadRange): AsyncGenerator<Buf
   }
 }
 
+/**
+ * Says the caller is done with a chunk's bytes: they are freed now rather
+ * than when V8 collects the chunk, so the next chunks reuse warm memory
+ * instead of fresh pages (each a page fault). `chunk.csv` (and any view of
+ * it) becomes empty. Returns false, doing nothing, if `chunk.csv` is not a
+ * whole chunk buffer made by the parser (a copy or a slice of one).
+ */
+export function releaseChunk(chunk: CsvChunk): boolean {
+  return addon.releaseChunk(chunk.csv);
+}
+
 /** Same as {@link parseRecording} over bytes already in memory. */
 export async function parseBuffer(
   bytes: Uint8Array,

@@ -10,7 +10,9 @@
 #include <napi.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -179,6 +181,42 @@ int compressLevel(const Napi::Value& options) {
   return x >= 1 && x <= 22 ? static_cast<int>(x) : 1;
 }
 
+// The data pointers of chunk buffers JS holds now: releaseChunk() detaches
+// only those (never a buffer it did not make, e.g. a slice of Node's pool).
+struct LiveChunks {
+  std::mutex mu;
+  std::unordered_set<const char*> data;
+};
+LiveChunks& liveChunks() {
+  static LiveChunks* l = new LiveChunks();  // never destroyed: finalizers may run at exit
+  return *l;
+}
+
+void chunkFreed(Napi::Env env, std::string* s) {
+  Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(s->capacity()));
+  std::lock_guard<std::mutex> lock(liveChunks().mu);
+  liveChunks().data.erase(s->data());
+}
+
+// releaseChunk(buffer): the caller is done with a chunk's bytes. Detaching
+// its ArrayBuffer frees them now (the finalizer runs on the next turn of the
+// event loop) instead of when V8 collects the Buffer, so the next chunks
+// reuse warm memory; the Buffer (and any view of it) becomes empty. Returns
+// false, doing nothing, for a buffer that is not a whole live chunk.
+Napi::Value ReleaseChunk(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBuffer()) return Napi::Boolean::New(env, false);
+  Napi::Buffer<char> b = info[0].As<Napi::Buffer<char>>();
+  Napi::ArrayBuffer ab = b.ArrayBuffer();
+  if (b.ByteOffset() != 0 || ab.ByteLength() != b.Length() || ab.Data() == nullptr) return Napi::Boolean::New(env, false);
+  {
+    std::lock_guard<std::mutex> lock(liveChunks().mu);
+    if (liveChunks().data.count(static_cast<const char*>(ab.Data())) == 0) return Napi::Boolean::New(env, false);
+  }
+  if (napi_detach_arraybuffer(env, ab) != napi_ok) return Napi::Boolean::New(env, false);
+  return Napi::Boolean::New(env, true);
+}
+
 // A chunk with rawBytes > 0 was compressed by the `compress` option's sink:
 // its `csv` holds the zstd frame.
 Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks) {
@@ -202,10 +240,14 @@ Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks) {
     auto* owned = new std::string(std::move(c.csv));
     const auto bytes = static_cast<int64_t>(owned->capacity());
     Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+    {
+      std::lock_guard<std::mutex> lock(liveChunks().mu);
+      liveChunks().data.insert(owned->data());
+    }
     if (c.rawBytes == 0) {
       o.Set("csv", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
                                            [](Napi::Env e, char*, std::string* s) {
-                                             Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(s->capacity()));
+                                             chunkFreed(e, s);
                                              argus::ChunkBuffers::give(std::move(*s));  // the next chunks reuse its pages
                                              delete s;
                                            },
@@ -213,7 +255,7 @@ Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks) {
     } else {
       o.Set("csv", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
                                            [](Napi::Env e, char*, std::string* s) {
-                                             Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(s->capacity()));
+                                             chunkFreed(e, s);
                                              delete s;
                                            },
                                            owned));
@@ -364,6 +406,7 @@ Napi::Function DefineRecordReader(Napi::Env env);  // record-reader.cc
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Parser", ParserWrap::Define(env));
   exports.Set("RecordReader", DefineRecordReader(env));
+  exports.Set("releaseChunk", Napi::Function::New(env, ReleaseChunk, "releaseChunk"));
   return exports;
 }
 
