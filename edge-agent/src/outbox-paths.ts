@@ -1,8 +1,5 @@
 import path from 'node:path';
 
-/** Upper bound of a frame's bytes beyond its payload (magic, length, envelope JSON). */
-export const FRAME_OVERHEAD = 640;
-
 /** Outbox paths of one batch, defined once. */
 export const outboxPaths = {
   batchDir: (stateDir: string, batchId: string) => path.join(stateDir, 'outbox', batchId),

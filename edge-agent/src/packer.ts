@@ -6,7 +6,7 @@ import { encodeChunkFrameHead, type BatchManifest, type ChunkEnvelope, type Logg
 import { writeFileAtomic } from './atomic-file.js';
 import { batchIdFor } from './batch-id.js';
 import { DEFAULT_CODEC, encodeChunk, type ChunkCodec } from './chunk-codec.js';
-import { FRAME_OVERHEAD, outboxPaths } from './outbox-paths.js';
+import { outboxPaths } from './outbox-paths.js';
 import { vehicleInfoFromMetadata } from './vehicle-info.js';
 
 /** A recording turned into an outbox entry: manifest plus one frame file per chunk. */
@@ -18,7 +18,7 @@ export interface PackedBatch {
   frames: string[];
 }
 
-export { FRAME_OVERHEAD, outboxPaths } from './outbox-paths.js';
+export { outboxPaths } from './outbox-paths.js';
 
 /** How to pack one recording. */
 export interface PackOptions {
@@ -28,7 +28,7 @@ export interface PackOptions {
   log: Logger;
   /**
    * Called once everything is staged and before anything enters the outbox,
-   * with the manifest and the frame bytes per file id (upper bound); returns the
+   * with the manifest and the frame bytes per file id (exact); returns the
    * manifest to commit (files may be moved to `dropped`). Throwing aborts the pack.
    */
   admit?: (m: BatchManifest, frameBytes: ReadonlyMap<string, number>) => Promise<BatchManifest>;
@@ -87,7 +87,7 @@ async function packInto(file: string, size: number, work: string, o: PackOptions
     if (envelopes.length === 1) await mkdir(outboxPaths.chunks(work), { recursive: true });
     const slot = encodeChunkFrameHead({ ...(envelopes.at(-1) as StagedEnvelope), batch_id: PLACEHOLDER_BATCH_ID, chunk_count: Number.MAX_SAFE_INTEGER });
     await writeFramed(outboxPaths.frame(work, fileId, c.index), slot, data);
-    frameBytes.set(fileId, (frameBytes.get(fileId) ?? 0) + data.length + FRAME_OVERHEAD);
+    frameBytes.set(fileId, (frameBytes.get(fileId) ?? 0) + slot.length + data.length);  // the frame's exact size
     pending.push({ fileId, index: c.index, headerBytes: slot.length - 8 });
     // Staged and hashed: free the chunk's bytes now so the next chunks reuse them (not at the next GC).
     if (data === c.csv) releaseChunk(c);
