@@ -9,6 +9,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "core/value.h"
 
@@ -30,6 +31,22 @@ int main() {
     bool integral = std::fabs(d) < 1e15 && std::trunc(d) == d;
     bool ok = back == d && (integral || ours == ref);
     if (!ok && failures++ < 20) std::printf("MISMATCH %.17g: ours=%s to_chars=%s\n", d, ours.c_str(), ref.c_str());
+  };
+  // A float32 cell: the double holds the float's value; its text is the
+  // float's shortest form (to_chars on the float).
+  auto checkF32 = [&](double d) {
+    argus::Value v;
+    v.kind = argus::VKind::Float32;
+    v.n.d = d;
+    std::string ours;
+    argus::appendScalar(ours, v);
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<float>(d));
+    std::string ref(buf, static_cast<size_t>(r.ptr - buf));
+    ++checked;
+    bool integral = std::fabs(d) < 1e15 && std::trunc(d) == d;
+    bool ok = integral ? std::strtod(ours.c_str(), nullptr) == d : ours == ref;
+    if (!ok && failures++ < 20) std::printf("MISMATCH float32 %.9g: ours=%s to_chars=%s\n", d, ours.c_str(), ref.c_str());
   };
   const double specials[] = {0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 0.001, 0.0011, 0.00999999999999, 123.456, 1e-3, 9.999999999999999e14,
                              -0.5, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, 3.14159, 2.718281828459045, 1e-7, 4.35, 100000.5};
@@ -69,6 +86,20 @@ int main() {
     check(p2);
     check(std::nextafter(p2, 0.0));
     check(std::nextafter(p2, 1e300));
+  }
+  // The per-thread cache of short cells: a few hundred values again and
+  // again in random order, each as float64 and as float32 (the same double
+  // bits, another text: 0.1f is 0.10000000149011612 as a double), so a cache
+  // that mixed them up, or kept a stale text, shows here.
+  std::vector<double> few;
+  for (int i = 0; i < 600; ++i) {
+    double x = static_cast<double>(rng() % 20000) / std::pow(10.0, 1 + static_cast<int>(rng() % 6));
+    few.push_back(static_cast<double>(static_cast<float>((rng() & 1) ? x : -x)));
+  }
+  for (int i = 0; i < 3000000; ++i) {
+    double d = few[rng() % few.size()];
+    if (rng() & 1) check(d);
+    else checkF32(d);
   }
   std::printf("%zu doubles checked, %zu mismatches\n", checked, failures);
   return failures == 0 ? 0 : 1;
