@@ -6,8 +6,14 @@ import { NativeParseError } from './native-parse-error.js';
 import type { CsvChunk, ParseOptions, RecordingSummary } from './types.js';
 import { checkParseOptions } from './parse-options.js';
 
-/** Bytes read from disk per step: large enough to amortize the thread hop. */
-const BLOCK_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes read from disk per step: large enough to amortize the thread hop
+ * (a push costs tens of microseconds), small enough that the two blocks are
+ * cheap to bring in: on the bench:edge drive 4 MiB blocks cost 2.5 k more
+ * page faults (~25 ms on the dev VM) and 8 MB more peak RSS, and bench:parser
+ * decodes as fast with 1 MiB.
+ */
+const BLOCK_BYTES = 1024 * 1024;
 
 function toError(status: NativeStatus, file: string): NativeParseError {
   return new NativeParseError(status.code, `${file}: ${status.message}`, status.offset, file);
@@ -18,7 +24,7 @@ function check(step: NativeStep, file: string): void {
 }
 
 /**
- * Streams a recording file: reads it in 4 MiB blocks, feeds the native parser
+ * Streams a recording file: reads it in 1 MiB blocks, feeds the native parser
  * off the event loop, yields CSV chunks as they complete and returns the
  * summary at the end. JS never holds the whole file. Iterate to the end or
  * call `return()` so the file is closed.
