@@ -161,12 +161,12 @@ async function main(): Promise<void> {
     process.stderr.write(`codecs: ${JSON.stringify(cmp)}\n`);
     const up = await uploadRun(file, work);
     process.stderr.write(`upload: ${JSON.stringify(up)}\n`);
-    const main = levels['zstd-1'] as { wall_s: number; cpu_s: number; peak_rss_mb: number; outbox_bytes: number; chunks: number };
+    const main = levels['zstd-1'] as { wall_s: number; cpu_s: number; user_s: number; system_s: number; page_faults: number; peak_rss_mb: number; rss_at_start_mb: number; outbox_bytes: number; chunks: number };
     const out = {
       drive_s: durationS, recording_mb: +(recBytes / 1e6).toFixed(2), codec: 'zstd-1', chunks: main.chunks,
       wall_s: +main.wall_s.toFixed(2), cpu_s: +main.cpu_s.toFixed(2), cpu_s_runs: cpuRuns.map((x) => +x.toFixed(2)), mb_per_cpu_s: +(recBytes / 1e6 / main.cpu_s).toFixed(1),
-      user_s: +(main as unknown as { user_s: number }).user_s.toFixed(2), system_s: +(main as unknown as { system_s: number }).system_s.toFixed(2), page_faults: (main as unknown as { page_faults: number }).page_faults,
-      peak_rss_mb: +main.peak_rss_mb.toFixed(1), rss_at_start_mb: +(main as unknown as { rss_at_start_mb: number }).rss_at_start_mb.toFixed(1), upload_ratio: +(up.wire_up_bytes / recBytes).toFixed(3), outbox_ratio: +(main.outbox_bytes / recBytes).toFixed(3),
+      user_s: +main.user_s.toFixed(2), system_s: +main.system_s.toFixed(2), page_faults: main.page_faults,
+      peak_rss_mb: +main.peak_rss_mb.toFixed(1), rss_at_start_mb: +main.rss_at_start_mb.toFixed(1), upload_ratio: +(up.wire_up_bytes / recBytes).toFixed(3), outbox_ratio: +(main.outbox_bytes / recBytes).toFixed(3),
       upload: { wall_s: +up.wall_s.toFixed(2), agent_cpu_s: +up.agent_cpu_s.toFixed(2), agent_start_cpu_s: +up.agent_start_cpu_s.toFixed(2), drive_cpu_s: +(up.agent_cpu_s - up.agent_start_cpu_s).toFixed(2), wire_up_mb: +(up.wire_up_bytes / 1e6).toFixed(2), wire_down_mb: +(up.wire_down_bytes / 1e6).toFixed(3), hub_payload_mb: +(up.hub_payload_bytes / 1e6).toFixed(2), chunks: up.chunks },
       gzip1: { mb_per_cpu_s: +(recBytes / 1e6 / (levels['gzip-1'] as { cpu_s: number }).cpu_s).toFixed(1), upload_ratio: +((levels['gzip-1'] as { outbox_bytes: number }).outbox_bytes / recBytes).toFixed(3), peak_rss_mb: +(levels['gzip-1'] as { peak_rss_mb: number }).peak_rss_mb.toFixed(1) },
       codecs: Object.fromEntries(Object.entries((cmp as { codecs: Record<string, { bytes: number; cpu_s: number }> }).codecs).map(([k, v]) => [k, { ratio_vs_recording: +(v.bytes / recBytes).toFixed(3), cpu_s: +v.cpu_s.toFixed(2) }])),

@@ -24,4 +24,4 @@ const b = await packRecording(file, { stateDir, log: silent, codec: { encoding, 
 const wall = (performance.now() - t0) / 1000;
 const u = process.cpuUsage(c0);
 const r1 = process.resourceUsage();
-process.stdout.write(`${JSON.stringify({ wall_s: wall, cpu_s: (u.user + u.system) / 1e6, user_s: u.user / 1e6, system_s: u.system / 1e6, page_faults: r1.minorPageFault - r0.minorPageFault, peak_rss_mb: process.resourceUsage().maxRSS / 1024, rss_at_start_mb: baseRss, outbox_bytes: await dirBytes(b.dir), chunks: b.frames.length })}\n`);
+process.stdout.write(`${JSON.stringify({ wall_s: wall, cpu_s: (u.user + u.system) / 1e6, user_s: u.user / 1e6, system_s: u.system / 1e6, page_faults: r1.minorPageFault - r0.minorPageFault, peak_rss_mb: r1.maxRSS / 1024, rss_at_start_mb: baseRss, outbox_bytes: await dirBytes(b.dir), chunks: b.frames.length })}\n`);

@@ -80,12 +80,13 @@ async function packInto(file: string, size: number, work: string, o: PackOptions
     f.chunk_count += 1;
     f.rows += c.rows;
     f.raw_bytes += rawLength;
-    envelopes.push({ v: 1, file_id: fileId, topic: c.topic, chunk_index: c.index, sha256: createHash('sha256').update(data).digest('hex'), content_encoding: codec.encoding, byte_length: data.length, raw_length: rawLength, rows: c.rows });
+    const staged: StagedEnvelope = { v: 1, file_id: fileId, topic: c.topic, chunk_index: c.index, sha256: createHash('sha256').update(data).digest('hex'), content_encoding: codec.encoding, byte_length: data.length, raw_length: rawLength, rows: c.rows };
+    envelopes.push(staged);
     // Bounded memory: the compressed chunk waits on disk, already framed, until the batch id
     // and chunk count are known; its envelope slot is sized for the longest values they can take.
     // No fsync: a crash while packing redoes the whole pack (the journal still says 'detected').
     if (envelopes.length === 1) await mkdir(outboxPaths.chunks(work), { recursive: true });
-    const slot = encodeChunkFrameHead({ ...(envelopes.at(-1) as StagedEnvelope), batch_id: PLACEHOLDER_BATCH_ID, chunk_count: Number.MAX_SAFE_INTEGER });
+    const slot = encodeChunkFrameHead({ ...staged, batch_id: PLACEHOLDER_BATCH_ID, chunk_count: Number.MAX_SAFE_INTEGER });
     await writeFramed(outboxPaths.frame(work, fileId, c.index), slot, data);
     frameBytes.set(fileId, (frameBytes.get(fileId) ?? 0) + slot.length + data.length);  // the frame's exact size
     pending.push({ fileId, index: c.index, headerBytes: slot.length - 8 });

@@ -192,11 +192,12 @@ LiveChunks& liveChunks() {
   return *l;
 }
 
-void chunkFreed(Napi::Env env, std::string* s) {
-  Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(s->capacity()));
-  std::lock_guard<std::mutex> lock(liveChunks().mu);
-  liveChunks().data.erase(s->data());
-}
+// A chunk's bytes while JS holds them. Plain CSV goes back to the spare
+// chunk buffers when freed; a compressed chunk, sized to its frame, does not.
+struct OwnedChunk {
+  std::string bytes;
+  bool plainCsv;
+};
 
 // releaseChunk(buffer): the caller is done with a chunk's bytes. Detaching
 // its ArrayBuffer frees them now (the finalizer runs on the next turn of the
@@ -237,29 +238,23 @@ Napi::Array chunksToJs(Napi::Env env, std::vector<CsvChunk>& chunks) {
     // they are freed): an external buffer is otherwise invisible to its GC
     // heuristics, and discarded chunks would pile up until the JS heap alone
     // triggered a GC.
-    auto* owned = new std::string(std::move(c.csv));
-    const auto bytes = static_cast<int64_t>(owned->capacity());
-    Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+    auto* owned = new OwnedChunk{std::move(c.csv), c.rawBytes == 0};
+    Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(owned->bytes.capacity()));
     {
       std::lock_guard<std::mutex> lock(liveChunks().mu);
-      liveChunks().data.insert(owned->data());
+      liveChunks().data.insert(owned->bytes.data());
     }
-    if (c.rawBytes == 0) {
-      o.Set("csv", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
-                                           [](Napi::Env e, char*, std::string* s) {
-                                             chunkFreed(e, s);
-                                             argus::ChunkBuffers::give(std::move(*s));  // the next chunks reuse its pages
-                                             delete s;
-                                           },
-                                           owned));
-    } else {
-      o.Set("csv", Napi::Buffer<char>::New(env, owned->data(), owned->size(),
-                                           [](Napi::Env e, char*, std::string* s) {
-                                             chunkFreed(e, s);
-                                             delete s;
-                                           },
-                                           owned));
-    }
+    o.Set("csv", Napi::Buffer<char>::New(env, owned->bytes.data(), owned->bytes.size(),
+                                         [](Napi::Env e, char*, OwnedChunk* k) {
+                                           Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(k->bytes.capacity()));
+                                           {
+                                             std::lock_guard<std::mutex> lock(liveChunks().mu);
+                                             liveChunks().data.erase(k->bytes.data());
+                                           }
+                                           if (k->plainCsv) argus::ChunkBuffers::give(std::move(k->bytes));  // the next chunks reuse its pages
+                                           delete k;
+                                         },
+                                         owned));
     a.Set(static_cast<uint32_t>(i), o);
   }
   return a;

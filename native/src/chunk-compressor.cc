@@ -14,10 +14,10 @@ namespace argus {
 // negative levels with literal compression were measured too).
 constexpr int kFastHashLog = 10;
 
-ChunkCompressor::ChunkCompressor(int level) : cctx_(ZSTD_createCCtx()), level_(level) {
+ChunkCompressor::ChunkCompressor(int level) : cctx_(ZSTD_createCCtx()) {
   if (cctx_ == nullptr) return;
-  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level_);
-  if (level_ <= 2) ZSTD_CCtx_setParameter(cctx_, ZSTD_c_hashLog, kFastHashLog);
+  ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level);
+  if (level <= 2) ZSTD_CCtx_setParameter(cctx_, ZSTD_c_hashLog, kFastHashLog);
 }
 
 ChunkCompressor::~ChunkCompressor() { ZSTD_freeCCtx(cctx_); }

@@ -24,14 +24,13 @@ class ChunkCompressor : public ChunkSink {
 
   // Replaces the chunk's CSV with one zstd frame of it (content size in the
   // frame header) and sets `rawBytes`. If zstd fails the chunk stays CSV and
-  // error() says why.
+  // takeError() says why.
   void complete(CsvChunk& chunk) override;
   // The first failure since the last call, then cleared ("" if none).
   std::string takeError();
 
  private:
   ZSTD_CCtx_s* cctx_;
-  int level_;
   std::string scratch_;  // compressBound-sized output, reused
   std::string error_;
 };

@@ -27,11 +27,13 @@ export function encodeChunkFrame(envelope: ChunkEnvelope, data: Uint8Array): Buf
  */
 export function encodeChunkFrameHead(envelope: ChunkEnvelope, headerBytes?: number): Buffer {
   const text = JSON.stringify(envelope);
-  const length = headerBytes ?? Buffer.byteLength(text, 'utf8');
+  const needed = Buffer.byteLength(text, 'utf8');
+  const length = headerBytes ?? needed;
+  if (needed > length) throw new RangeError(`chunk envelope needs ${needed} bytes, the slot has ${length}`);
   const head = Buffer.alloc(8 + length, 0x20);
   head.write(CHUNK_FRAME_MAGIC, 0, 'latin1');
   head.writeUInt32BE(length, 4);
-  if (head.write(text, 8, 'utf8') !== Buffer.byteLength(text, 'utf8')) throw new RangeError(`chunk envelope needs ${Buffer.byteLength(text, 'utf8')} bytes, the slot has ${length}`);
+  head.write(text, 8, 'utf8');
   return head;
 }
 

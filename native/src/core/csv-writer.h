@@ -31,8 +31,9 @@ void appendCsvField(std::string& out, std::string_view field);
 
 // Process-wide spare CSV chunk buffers. A chunk buffer written for the
 // first time costs a page fault per 4 KiB (expensive on virtual machines);
-// chunks handed back (the Node binding does so when JS lets go of one) are
-// reused by the next chunks of any parser. Holds at most kKeepBytes.
+// chunks handed back (by the Node binding when JS lets go of one, or by a
+// ChunkSink once it has encoded one) are reused by the next chunks of any
+// parser. Holds at most kKeepBytes.
 class ChunkBuffers {
  public:
   static constexpr size_t kKeepBytes = 16u << 20;

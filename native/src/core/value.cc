@@ -150,8 +150,8 @@ struct ShortFloatText {
   bool f32 = false;
   char text[12];
 };
-constexpr size_t kShortFloatSlots = 256;
-thread_local ShortFloatText tShortFloats[kShortFloatSlots];
+constexpr int kShortFloatSlotBits = 8;
+thread_local ShortFloatText tShortFloats[size_t{1} << kShortFloatSlotBits];
 
 void appendFloat(std::string& out, const Value& v, bool json) {
   if (!v.str.empty()) {  // a JSON number whose text is already the shortest form (json-parser.cc)
@@ -176,7 +176,7 @@ void appendFloat(std::string& out, const Value& v, bool json) {
   uint64_t bits;
   std::memcpy(&bits, &d, 8);
   const bool f32 = v.kind == VKind::Float32;
-  ShortFloatText& e = tShortFloats[(bits * 0x9E3779B97F4A7C15ull) >> 56];
+  ShortFloatText& e = tShortFloats[(bits * 0x9E3779B97F4A7C15ull) >> (64 - kShortFloatSlotBits)];  // Fibonacci hash
   if (e.len != 0 && e.bits == bits && e.f32 == f32) {
     out.append(e.text, e.len);
     return;
