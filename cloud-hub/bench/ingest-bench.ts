@@ -41,7 +41,7 @@ const ENCODING = process.env['BENCH_ENCODING'] === 'gzip' ? 'gzip' : 'zstd';
 const PROCS = Number(process.env['BENCH_PROCS'] ?? 2);
 const SECRET = 'bench-fleet-secret';
 
-interface Result { target: string; chunks: number; bytes: number; seconds: number; mbps: number; chunksPerS: number; p50Ms: number; p99Ms: number; failed: number; cpuMsPerChunk: number; systemMsPerChunk: number; faultsPerChunk: number }
+interface Result { target: string; chunks: number; bytes: number; seconds: number; mbps: number; chunksPerS: number; p50Ms: number; p99Ms: number; failed: number; cpuMsPerChunk: number; systemMsPerChunk: number; faultsPerChunk: number; loadMsPerChunk: number; idle: number }
 
 /** VINs: 17 chars from the allowed alphabet, distinct per index. */
 function vinOf(i: number): string {
@@ -78,6 +78,7 @@ async function fleet(url: string, from: number, to: number, chunksEach: number):
   const go = new Promise<void>((r) => lines.once('line', () => r()));
   process.stdout.write('ready\n');
   await go;
+  const cpu0 = process.cpuUsage();
   const lat: number[] = [];
   let failed = 0;
   await Promise.all(clients.map(async (c, j) => {
@@ -100,7 +101,8 @@ async function fleet(url: string, from: number, to: number, chunksEach: number):
       lat.push(performance.now() - s);
     }
   }));
-  process.stdout.write(`${JSON.stringify({ lat, failed, bytes: p.data.length })}\n`);
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(`${JSON.stringify({ lat, failed, bytes: p.data.length, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
   await Promise.all(clients.map((c) => c.endAsync()));
   lines.close();
 }
@@ -134,18 +136,20 @@ async function run(target: string, url: string, vehicles: number, chunksEach: nu
   const cpu0 = process.cpuUsage();
   const faults0 = process.resourceUsage().minorPageFault;
   for (const p of procs) p.child.stdin?.write('go\n');
-  const parts = (await Promise.all(procs.map((p) => p.next()))).map((l) => JSON.parse(l) as { lat: number[]; failed: number; bytes: number });
+  const parts = (await Promise.all(procs.map((p) => p.next()))).map((l) => JSON.parse(l) as { lat: number[]; failed: number; bytes: number; cpuMs: number });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const faults = process.resourceUsage().minorPageFault - faults0;
   await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
   const lat = parts.flatMap((x) => x.lat).sort((a, b) => a - b);
   const failed = parts.reduce((n, x) => n + x.failed, 0);
+  const loadMs = parts.reduce((n, x) => n + x.cpuMs, 0);
   const p = { data: { length: parts[0]?.bytes ?? 0 } };
   const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))] ?? 0;
   const chunks = vehicles * chunksEach;
   const bytes = chunks * p.data.length;
-  return { target, chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: q(0.5), p99Ms: q(0.99), failed, cpuMsPerChunk: (cpu.user + cpu.system) / 1000 / chunks, systemMsPerChunk: cpu.system / 1000 / chunks, faultsPerChunk: faults / chunks };
+  return { target, chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: q(0.5), p99Ms: q(0.99), failed, cpuMsPerChunk: (cpu.user + cpu.system) / 1000 / chunks, systemMsPerChunk: cpu.system / 1000 / chunks, faultsPerChunk: faults / chunks,
+    loadMsPerChunk: loadMs / chunks, idle: Math.max(0, 1 - ((cpu.user + cpu.system) / 1000 + loadMs) / (seconds * 1000 * os.cpus().length)) };
 }
 
 /** A bare aedes broker that answers every chunk with an ack on the vehicle's chunk-ack topic. */
@@ -173,7 +177,7 @@ async function bareBroker(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 function print(r: Result): void {
-  process.stdout.write(`${r.target.padEnd(12)} ${r.chunks} chunks (${(r.bytes / 1e6).toFixed(1)} MB) in ${r.seconds.toFixed(2)} s: ${r.mbps.toFixed(2)} MB/s, ${r.chunksPerS.toFixed(0)} chunks/s, chunk-ack p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${r.cpuMsPerChunk.toFixed(2)} ms CPU/chunk (${r.systemMsPerChunk.toFixed(2)} system, ${r.faultsPerChunk.toFixed(0)} page faults) in the ${r.target === 'hub' ? 'hub' : 'broker'} process${r.failed ? `, ${r.failed} refused` : ''}\n`);
+  process.stdout.write(`${r.target.padEnd(12)} ${r.chunks} chunks (${(r.bytes / 1e6).toFixed(1)} MB) in ${r.seconds.toFixed(2)} s: ${r.mbps.toFixed(2)} MB/s, ${r.chunksPerS.toFixed(0)} chunks/s, chunk-ack p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${r.cpuMsPerChunk.toFixed(2)} ms CPU/chunk (${r.systemMsPerChunk.toFixed(2)} system, ${r.faultsPerChunk.toFixed(0)} page faults) in the ${r.target === 'hub' ? 'hub' : 'broker'} process, ${r.loadMsPerChunk.toFixed(2)} ms in the load processes, CPUs ${(r.idle * 100).toFixed(0)} % idle${r.failed ? `, ${r.failed} refused` : ''}\n`);
 }
 
 if (process.argv[2] === 'fleet') {

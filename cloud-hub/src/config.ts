@@ -27,6 +27,8 @@ export const HubConfig = z.object({
   maxPacketBytes: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   /** Largest decompressed CSV a chunk may expand to, bytes (gzip bomb guard). */
   maxRawChunkBytes: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  /** Worker threads checking chunk content (sha256, zstd decode) off the event loop; unset = 1 with two or more cores, else 0 (inline). */
+  ingestCheckThreads: z.coerce.number().int().min(0).max(16).optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Port of the embedded broker's MQTT-over-WebSocket listener (path /mqtt); unset = off, 0 = a free port. */
   mqttWsPort: z.coerce.number().int().min(0).max(65535).optional(),
@@ -80,6 +82,7 @@ const ENV_KEYS: Record<string, keyof HubConfigInput> = {
   ARGUS_VEHICLE_SECRET: 'vehicleSecret',
   HUB_MAX_PACKET_BYTES: 'maxPacketBytes',
   HUB_MAX_RAW_CHUNK_BYTES: 'maxRawChunkBytes',
+  HUB_INGEST_CHECK_THREADS: 'ingestCheckThreads',
   LOG_LEVEL: 'logLevel',
   HUB_MQTT_WS_PORT: 'mqttWsPort',
   MQTT_URL: 'mqttUrl',

@@ -27,6 +27,7 @@ import type { ObjectStore } from './store/object-store.js';
 import { PgBatchStore } from './store/pg-batch-store.js';
 import { PgKnowledgeStore } from './store/pg-knowledge-store.js';
 import { S3ObjectStore } from './store/s3-object-store.js';
+import { ContentChecker, defaultCheckThreads } from './content/content-check.js';
 
 /** A running hub. */
 export interface Hub {
@@ -83,8 +84,9 @@ export async function startHub(cfg: HubConfig, log: Logger): Promise<Hub> {
       diagnosed: (r) => web.onReport(r),
     },
   });
+  const content = new ContentChecker(cfg.ingestCheckThreads ?? defaultCheckThreads(), log);
   const ingest = new Ingest({
-    objects, batches, barrier: scale.barrier, log, maxRawChunkBytes: cfg.maxRawChunkBytes,
+    objects, batches, barrier: scale.barrier, log, maxRawChunkBytes: cfg.maxRawChunkBytes, content,
     onUploadComplete: (id) => {
       metrics.barrierFired();
       return pipeline.uploadComplete(id);
@@ -122,6 +124,7 @@ export async function startHub(cfg: HubConfig, log: Logger): Promise<Hub> {
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       await broker?.close();
+      await content.close();
       await queue.close();
       await llm.close();
       await scale.close();

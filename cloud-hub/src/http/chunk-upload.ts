@@ -7,7 +7,6 @@ import { once } from 'node:events';
 import { createGunzip } from 'node:zlib';
 import { chunkId, type ChunkEnvelope } from '@argus/shared';
 import { IngestError } from '../ingest/ingest-error.js';
-import { verifyDecoded } from '../content/verify-content.js';
 
 /** Limits and scratch space of a streamed chunk upload. */
 export interface ChunkUploadOptions {
@@ -82,11 +81,9 @@ export async function receiveChunk(body: ReadableStream<Uint8Array> | null, e: C
     if (inflate && raw !== e.raw_length) throw new IngestError('RAW_LENGTH_MISMATCH', `${who}: inflates to ${raw} bytes, envelope says ${e.raw_length}`);
     out.end();
     await once(out, 'close');
-    const bytes = await readFile(file);
-    // zstd is checked whole (into a buffer of exactly raw_length): its stream
-    // decoder cannot be stopped mid-block, the whole-buffer one can.
-    if (e.content_encoding === 'zstd') await verifyDecoded(who, e, bytes);
-    return bytes;
+    // zstd is checked whole by Ingest (into a buffer of exactly raw_length):
+    // its stream decoder cannot be stopped mid-block, the whole-buffer one can.
+    return await readFile(file);
   } finally {
     inflate?.destroy();
     out.destroy();

@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
 import { chunkId, type BatchManifest, type BatchState, type ChunkAck, type ChunkEnvelope, type Logger } from '@argus/shared';
 import type { Barrier, BarrierAnswer, ChunkEvent } from '../barrier/barrier.js';
 import type { BatchStore } from '../store/batch-store.js';
 import { objectKeys, type ObjectStore } from '../store/object-store.js';
 import { IngestError } from './ingest-error.js';
 import { gzipInflatedLength, InflateError } from './inflated-length.js';
-import { verifyDecoded } from '../content/verify-content.js';
+import { checkDecoded } from '../content/verify-content.js';
+import type { ContentDecodeError } from '../content/content-codec.js';
+import { inspectContent, type ContentChecker } from '../content/content-check.js';
 import { chunkVsManifest, manifestVsLedger } from './manifest-consistency.js';
 
 /** What ingest needs from the rest of the hub. */
@@ -19,6 +20,8 @@ export interface IngestDeps {
   /** Called after any change of a batch's upload progress (for status events). */
   onProgress?(batchId: string): void;
   maxRawChunkBytes: number;
+  /** Runs the sha256 and zstd decode checks off the event loop; inline when absent. */
+  content?: ContentChecker;
   log: Logger;
 }
 
@@ -36,7 +39,9 @@ export class Ingest {
     if (data.length !== e.byte_length) {
       throw new IngestError('LENGTH_MISMATCH', `vehicle ${vin} chunk ${id}: envelope says ${e.byte_length} bytes, got ${data.length}`);
     }
-    const sha = createHash('sha256').update(data).digest('hex');
+    const zstd = e.content_encoding === 'zstd' && e.raw_length <= this.d.maxRawChunkBytes;
+    const facts = await (this.d.content ? this.d.content.inspect(data, zstd ? e.raw_length : undefined) : inspectContent(data, zstd ? e.raw_length : undefined));
+    const sha = facts.sha256;
     if (sha !== e.sha256) {
       throw new IngestError('SHA256_MISMATCH', `vehicle ${vin} chunk ${id}: sha256 of the bytes is ${sha}, envelope says ${e.sha256}`);
     }
@@ -50,7 +55,7 @@ export class Ingest {
       await this.runBarrier(e.batch_id, await this.d.barrier.record(event(e)), batch?.state);
       return ack(e, true);
     }
-    await this.checkContent(vin, e, data);
+    await this.checkContent(vin, e, data, facts.decoded);
     const key = objectKeys.chunk(e.batch_id, e.file_id, e.chunk_index, e.sha256, e.content_encoding);
     await this.d.objects.put(key, data);
     const r = await this.d.batches.recordChunk(vin, e, key);
@@ -100,8 +105,12 @@ export class Ingest {
     }
   }
 
-  /** Decompresses within a size limit (gzip bomb guard) and checks the advertised raw length. */
-  private async checkContent(vin: string, e: ChunkEnvelope, data: Buffer): Promise<void> {
+  /**
+   * Checks the advertised raw length: zstd by its decode outcome (`decoded`,
+   * decoded into a buffer of exactly raw_length), gzip by inflating within the
+   * size limit (gzip bomb guard).
+   */
+  private async checkContent(vin: string, e: ChunkEnvelope, data: Buffer, decoded: number | ContentDecodeError | undefined): Promise<void> {
     if (e.raw_length > this.d.maxRawChunkBytes) {
       throw new IngestError('TOO_LARGE', `vehicle ${vin} chunk ${chunkId(e)}: raw length ${e.raw_length} exceeds ${this.d.maxRawChunkBytes}`);
     }
@@ -109,7 +118,10 @@ export class Ingest {
       if (data.length !== e.raw_length) throw new IngestError('RAW_LENGTH_MISMATCH', `vehicle ${vin} chunk ${chunkId(e)}: raw length ${e.raw_length} != ${data.length}`);
       return;
     }
-    if (e.content_encoding === 'zstd') return verifyDecoded(`vehicle ${vin} chunk ${chunkId(e)}`, e, data);
+    if (e.content_encoding === 'zstd') {
+      if (decoded === undefined) throw new Error('ingest: zstd chunk checked without its decode outcome');
+      return checkDecoded(`vehicle ${vin} chunk ${chunkId(e)}`, e, decoded);
+    }
     let rawLength: number;
     try {
       rawLength = await gzipInflatedLength(data, this.d.maxRawChunkBytes, e.raw_length);

@@ -43,10 +43,12 @@ const REDELIVERED = new Set(['diagnosis', 'recommendation']);
  * The embedded MQTT broker (aedes, MQTT 3.1.1) on TCP and optionally on
  * WebSocket (`ws://host:wsPort/mqtt`). Vehicles log in with username = VIN and
  * password = their token; each may publish only uplink kinds and subscribe
- * only downlink kinds of its own topics. aedes 1.x sends the PUBACK of a
- * QoS 1 uplink first but reads no further packet of that client until the
- * `published` hook (ingest) is done, so a slow hub back-pressures its
- * vehicles over TCP; the storage answer goes back on `chunk-ack` or `rejected`.
+ * only downlink kinds of its own topics. An uplink is handled (ingest) in
+ * `authorizePublish`, once it is allowed: aedes 1.x writes a QoS 1 PUBACK
+ * right after that hook and reads no further packet of that client until it
+ * is done, so the storage answer (`chunk-ack` or `rejected`) and the PUBACK
+ * go out in one socket write (one read for the vehicle, instead of two), and
+ * a slow hub back-pressures its vehicles over TCP.
  */
 export class MqttBroker implements VehicleLink {
   private readonly closers: Array<() => Promise<void>> = [];
@@ -78,7 +80,10 @@ export class MqttBroker implements VehicleLink {
           d.log.warn('mqtt publish refused', { vin, topic: packet.topic });
           return cb(new Error(`vehicle ${vin} may not publish on ${packet.topic}`));
         }
-        cb(null);
+        // Handled here, before aedes writes the PUBACK (see the class comment).
+        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+        if (!router) return cb(null);
+        router.handle(vin as string, packet.topic, payload).then(() => cb(null), () => cb(null));
       },
       authorizeSubscribe: (client, sub, cb) => {
         const t = parseVehicleTopic(sub.topic);
@@ -89,12 +94,6 @@ export class MqttBroker implements VehicleLink {
           return cb(null, null);
         }
         cb(null, sub);
-      },
-      published: (packet, client, cb) => {
-        const vin = client ? vins.get(client) : undefined;
-        if (!vin || !router) return cb();
-        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-        router.handle(vin, packet.topic, payload).then(() => cb(), () => cb());
       },
     });
     // When a vehicle can take downlink again (DownlinkRedelivery): a resumed session — CONNACK
