@@ -31,6 +31,76 @@ Prim primOf(ros2::Type t) {
   }
 }
 
+}  // namespace
+
+// One field of a row plan, in wire order. Primitive scalars carry their
+// type in `kind`; the rest keep the field and its layout node for the code
+// the tree walk uses.
+struct CdrRowPlan {
+  enum class Kind : uint8_t { F64, F32, I8, I16, I32, I64, U8, U16, U32, U64, Bool, String, OtherScalar, Array, Json, Empty };
+  struct Step {
+    Kind kind;
+    uint32_t col;
+    int depth;
+    const ros2::Field* field;
+    const LayoutNode* node;
+  };
+  std::vector<Step> steps;
+};
+
+namespace {
+
+CdrRowPlan::Kind planKind(ros2::Type t) {
+  using T = ros2::Type;
+  using K = CdrRowPlan::Kind;
+  switch (t) {
+    case T::Float64: return K::F64;
+    case T::Float32: return K::F32;
+    case T::Int8: return K::I8;
+    case T::Int16: return K::I16;
+    case T::Int32: return K::I32;
+    case T::Int64: return K::I64;
+    case T::Byte: case T::Char: case T::UInt8: return K::U8;
+    case T::UInt16: return K::U16;
+    case T::UInt32: return K::U32;
+    case T::UInt64: return K::U64;
+    case T::Bool: return K::Bool;
+    case T::String: return K::String;
+    default: return K::OtherScalar;
+  }
+}
+
+// Appends the steps of struct `defIndex` laid out as `n`, as rowStruct walks
+// it; false when it nests deeper than kMaxDepth.
+bool planStruct(const ros2::Schema& s, int defIndex, const LayoutNode& n, int depth, CdrRowPlan& plan) {
+  if (depth > kMaxDepth) return false;
+  const ros2::MsgDef& def = s.defs[static_cast<size_t>(defIndex)];
+  if (def.fields.empty()) {
+    plan.steps.push_back({CdrRowPlan::Kind::Empty, 0, depth, nullptr, &n});
+    return true;
+  }
+  for (size_t i = 0; i < def.fields.size(); ++i) {
+    const ros2::Field& f = def.fields[i];
+    const LayoutNode& c = n.children[i];
+    switch (c.kind) {
+      case LayoutNode::Kind::Struct:
+        if (!planStruct(s, f.complex, c, depth + 1, plan)) return false;
+        break;
+      case LayoutNode::Kind::Scalar:
+        plan.steps.push_back({planKind(f.type), c.col, depth, &f, &c});
+        break;
+      case LayoutNode::Kind::JsonCol:
+        plan.steps.push_back({CdrRowPlan::Kind::Json, c.col, depth, &f, &c});
+        break;
+      case LayoutNode::Kind::Blob:
+      case LayoutNode::Kind::NumArray:
+        plan.steps.push_back({CdrRowPlan::Kind::Array, c.col, depth, &f, &c});
+        break;
+    }
+  }
+  return true;
+}
+
 class Reader {
  public:
   Reader(const ros2::Schema& s, std::string_view data, ValueTree& t) : s_(s), d_(data), t_(t) {}
@@ -61,6 +131,78 @@ class Reader {
     out_ = &out;
     next_ = 0;
     if (!header() || !rowStruct(0, root, 0)) return err_;
+    if (next_ < columns) out.append(columns - next_, ',');
+    return Status::Ok();
+  }
+
+  // row() by a plan: the same reads, cells and errors in the same order.
+  Status row(const CdrRowPlan& plan, uint32_t columns, std::string& out) {
+    using K = CdrRowPlan::Kind;
+    out_ = &out;
+    next_ = 0;
+    if (!header()) return err_;
+    for (const CdrRowPlan::Step& st : plan.steps) {
+      switch (st.kind) {
+        case K::F64: {
+          if (!align(align8_) || !need(8)) return err_;
+          uint64_t r = raw(8);
+          double d;
+          std::memcpy(&d, &r, 8);
+          cell(st.col);
+          appendFloatCell(out, d, false);
+          break;
+        }
+        case K::F32: {
+          if (!align(4) || !need(4)) return err_;
+          uint32_t r = static_cast<uint32_t>(raw(4));
+          float f;
+          std::memcpy(&f, &r, 4);
+          cell(st.col);
+          appendFloatCell(out, f, true);
+          break;
+        }
+        case K::I8: if (!signedCell<int8_t>(st.col)) return err_; break;
+        case K::I16: if (!signedCell<int16_t>(st.col)) return err_; break;
+        case K::I32: if (!signedCell<int32_t>(st.col)) return err_; break;
+        case K::I64: if (!signedCell<int64_t>(st.col)) return err_; break;
+        case K::U8: if (!unsignedCell(1, st.col)) return err_; break;
+        case K::U16: if (!unsignedCell(2, st.col)) return err_; break;
+        case K::U32: if (!unsignedCell(4, st.col)) return err_; break;
+        case K::U64: if (!unsignedCell(8, st.col)) return err_; break;
+        case K::Bool: {
+          if (!need(1)) return err_;
+          bool b = raw(1) != 0;
+          cell(st.col);
+          out += b ? "true" : "false";
+          break;
+        }
+        case K::String: {
+          Value v;
+          if (!string(v)) return err_;
+          cell(st.col);
+          appendCsvField(out, v.str);
+          break;
+        }
+        case K::OtherScalar: {
+          Value v;
+          if (!scalarField(*st.field, v, st.depth)) return err_;
+          cell(st.col);
+          if (v.kind == VKind::String) appendCsvField(out, v.str);
+          else appendScalar(out, v);
+          break;
+        }
+        case K::Array:
+          if (!arrayCells(*st.field, *st.node)) return err_;
+          break;
+        case K::Json:
+          if (!jsonCell(*st.field, st.col, st.depth, st.field->isArray)) return err_;
+          break;
+        case K::Empty:
+          if (!need(1)) return err_;
+          pos_ += 1;
+          break;
+      }
+    }
     if (next_ < columns) out.append(columns - next_, ',');
     return Status::Ok();
   }
@@ -266,32 +408,53 @@ class Reader {
           if (!jsonCell(f, c.col, depth, f.isArray)) return false;
           break;
         case LayoutNode::Kind::Blob:
-        case LayoutNode::Kind::NumArray: {
-          uint32_t n = f.length;
-          if (!f.fixed && !u32(n)) return false;
-          Prim p = primOf(f.type);
-          size_t sz = primSize(p);
-          if (n > 0 && !align(sz == 8 ? align8_ : sz)) return false;
-          if (!need(static_cast<uint64_t>(n) * sz)) return false;
-          uint32_t col = c.col;
-          if (c.kind == LayoutNode::Kind::Blob || c.lenCol) {
-            cell(col++);
-            count(n);
-          }
-          if (c.kind == LayoutNode::Kind::NumArray) {
-            uint32_t k = static_cast<uint32_t>(c.expand > 0 ? c.expand : 0);
-            size_t at = pos_;
-            for (uint32_t e = 0; e < k && e < n; ++e) {
-              cell(col + e);
-              appendScalar(*out_, ValueTree::fromRaw(p, raw(sz)));
-            }
-            pos_ = at;
-          }
-          pos_ += static_cast<size_t>(n) * sz;
+        case LayoutNode::Kind::NumArray:
+          if (!arrayCells(f, c)) return false;
           break;
-        }
       }
     }
+    return true;
+  }
+
+  // A primitive array laid out as `c`: its length cell and its indexed cells.
+  bool arrayCells(const ros2::Field& f, const LayoutNode& c) {
+    uint32_t n = f.length;
+    if (!f.fixed && !u32(n)) return false;
+    Prim p = primOf(f.type);
+    size_t sz = primSize(p);
+    if (n > 0 && !align(sz == 8 ? align8_ : sz)) return false;
+    if (!need(static_cast<uint64_t>(n) * sz)) return false;
+    uint32_t col = c.col;
+    if (c.kind == LayoutNode::Kind::Blob || c.lenCol) {
+      cell(col++);
+      count(n);
+    }
+    if (c.kind == LayoutNode::Kind::NumArray) {
+      uint32_t k = static_cast<uint32_t>(c.expand > 0 ? c.expand : 0);
+      size_t at = pos_;
+      for (uint32_t e = 0; e < k && e < n; ++e) {
+        cell(col + e);
+        appendScalar(*out_, ValueTree::fromRaw(p, raw(sz)));
+      }
+      pos_ = at;
+    }
+    pos_ += static_cast<size_t>(n) * sz;
+    return true;
+  }
+
+  template <typename T>
+  bool signedCell(uint32_t col) {
+    if (!align(sizeof(T) == 8 ? align8_ : sizeof(T)) || !need(sizeof(T))) return false;
+    int64_t x = static_cast<T>(raw(sizeof(T)));
+    cell(col);
+    appendIntCell(*out_, x);
+    return true;
+  }
+  bool unsignedCell(size_t sz, uint32_t col) {
+    if (!align(sz == 8 ? align8_ : sz) || !need(sz)) return false;
+    uint64_t x = raw(sz);
+    cell(col);
+    appendUIntCell(*out_, x);
     return true;
   }
 
@@ -334,6 +497,18 @@ Status CdrDecoder::decode(std::string_view data, ValueTree& tree, uint32_t& root
 }
 
 LayoutNode CdrDecoder::layout() const { return layoutOf(schema_, 0, "", 0); }
+
+std::shared_ptr<const CdrRowPlan> CdrDecoder::compile(const LayoutNode& root) const {
+  auto plan = std::make_shared<CdrRowPlan>();
+  if (!planStruct(schema_, 0, root, 0, *plan)) return nullptr;
+  return plan;
+}
+
+Status CdrDecoder::writeRow(std::string_view data, const CdrRowPlan& plan, uint32_t columns, std::string& row,
+                           ValueTree& scratch) const {
+  Reader r(schema_, data, scratch);
+  return r.row(plan, columns, row);
+}
 
 Status CdrDecoder::writeRow(std::string_view data, const LayoutNode& root, uint32_t columns, std::string& row,
                            ValueTree& scratch) const {

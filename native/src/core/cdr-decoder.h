@@ -5,7 +5,9 @@
 // a uint32 length that counts the terminating NUL.
 #pragma once
 
+#include <memory>
 #include <string_view>
+#include <vector>
 
 #include "layout.h"
 #include "ros2msg.h"
@@ -13,6 +15,10 @@
 #include "value.h"
 
 namespace argus {
+
+// A row plan: the resolved layout of one topic flattened into the steps
+// writeRow takes for each message (see CdrDecoder::compile).
+struct CdrRowPlan;
 
 class CdrDecoder {
  public:
@@ -26,6 +32,14 @@ class CdrDecoder {
   // `root` straight from the CDR bytes: the same text and the same errors
   // as decode() followed by Layout::flatten(), without building the tree.
   Status writeRow(std::string_view data, const LayoutNode& root, uint32_t columns, std::string& row,
+                  ValueTree& scratch) const;
+  // The resolved layout `root` as a flat list of steps, one per field in
+  // wire order, so that a row is one loop instead of a walk of the schema and
+  // the layout together; null when the layout nests deeper than the decoder
+  // allows (writeRow above then reports it). `root` must outlive the plan.
+  std::shared_ptr<const CdrRowPlan> compile(const LayoutNode& root) const;
+  // writeRow() by a plan of this decoder: the same cells and the same errors.
+  Status writeRow(std::string_view data, const CdrRowPlan& plan, uint32_t columns, std::string& row,
                   ValueTree& scratch) const;
 
  private:

@@ -1,5 +1,7 @@
 #include "message-decoder.h"
 
+#include <mutex>
+
 #include "cdr-decoder.h"
 #include "json-parser.h"
 #include "protobuf-decoder.h"
@@ -97,7 +99,15 @@ class Ros2Decoder : public MessageDecoder {
   bool writeRow(std::string_view data, const Layout& layout, std::string& row, ValueTree& scratch,
                 Status& status) const override {
     if (layout.rootIsValue()) return false;
-    status = cdr_.writeRow(data, layout.root(), static_cast<uint32_t>(layout.columns().size()), row, scratch);
+    // One topic, one layout: its plan is made by the first row (rows may be
+    // written on several threads at once, hence call_once).
+    std::call_once(planned_, [&] {
+      plan_ = cdr_.compile(layout.root());
+      planFor_ = &layout;
+    });
+    uint32_t columns = static_cast<uint32_t>(layout.columns().size());
+    status = plan_ && planFor_ == &layout ? cdr_.writeRow(data, *plan_, columns, row, scratch)
+                                          : cdr_.writeRow(data, layout.root(), columns, row, scratch);
     return true;
   }
   Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const override {
@@ -109,6 +119,9 @@ class Ros2Decoder : public MessageDecoder {
 
  private:
   CdrDecoder cdr_;
+  mutable std::once_flag planned_;
+  mutable std::shared_ptr<const CdrRowPlan> plan_;
+  mutable const Layout* planFor_ = nullptr;
 };
 
 class PbDecoder : public MessageDecoder {

@@ -153,12 +153,9 @@ struct ShortFloatText {
 constexpr int kShortFloatSlotBits = 8;
 thread_local ShortFloatText tShortFloats[size_t{1} << kShortFloatSlotBits];
 
-void appendFloat(std::string& out, const Value& v, bool json) {
-  if (!v.str.empty()) {  // a JSON number whose text is already the shortest form (json-parser.cc)
-    out.append(v.str);
-    return;
-  }
-  double d = v.n.d;
+// The shortest text of `d` (a float32 when `f32`: then the shortest that
+// reads back as that float).
+void appendFloatValue(std::string& out, double d, bool f32, bool json) {
   if (!std::isfinite(d)) {
     if (json) out += "null";  // JSON has no NaN/Infinity
     else out += std::isnan(d) ? "nan" : (d > 0 ? "inf" : "-inf");
@@ -175,7 +172,6 @@ void appendFloat(std::string& out, const Value& v, bool json) {
   }
   uint64_t bits;
   std::memcpy(&bits, &d, 8);
-  const bool f32 = v.kind == VKind::Float32;
   ShortFloatText& e = tShortFloats[(bits * 0x9E3779B97F4A7C15ull) >> (64 - kShortFloatSlotBits)];  // Fibonacci hash
   if (e.len != 0 && e.bits == bits && e.f32 == f32) {
     out.append(e.text, e.len);
@@ -196,7 +192,19 @@ void appendFloat(std::string& out, const Value& v, bool json) {
   }
 }
 
+void appendFloat(std::string& out, const Value& v, bool json) {
+  if (!v.str.empty()) {  // a JSON number whose text is already the shortest form (json-parser.cc)
+    out.append(v.str);
+    return;
+  }
+  appendFloatValue(out, v.n.d, v.kind == VKind::Float32, json);
+}
+
 }  // namespace
+
+void appendFloatCell(std::string& out, double d, bool f32) { appendFloatValue(out, d, f32, false); }
+void appendIntCell(std::string& out, int64_t x) { appendNumber(out, x); }
+void appendUIntCell(std::string& out, uint64_t x) { appendNumber(out, x); }
 
 void appendScalar(std::string& out, const Value& v) {
   switch (v.kind) {

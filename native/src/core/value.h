@@ -76,6 +76,11 @@ class ValueTree {
 // Appends the text of a scalar for a CSV cell: integers exact, floats in the
 // shortest form that round-trips, booleans true/false, strings raw.
 void appendScalar(std::string& out, const Value& v);
+// The cells appendScalar writes for a float (f32: a float32's value), a
+// signed and an unsigned integer, without a Value around them.
+void appendFloatCell(std::string& out, double d, bool f32);
+void appendIntCell(std::string& out, int64_t x);
+void appendUIntCell(std::string& out, uint64_t x);
 // Appends compact JSON for any node (objects, arrays, primitive arrays).
 void appendJson(std::string& out, const ValueTree& t, const Value& v);
 void appendJsonString(std::string& out, std::string_view s);
