@@ -1,14 +1,22 @@
 // The C++ core's own exactness checks, built against the static library that
 // `npm run build -w native` leaves behind: the CRC-32 (carry-less-multiply
-// path vs slicing-by-8) and the float cell formatter (vs std::to_chars on ~6M
-// doubles). Both print a line and exit non-zero on any mismatch.
+// path vs slicing-by-8), the float cell formatter (vs std::to_chars on ~6M
+// doubles) and CDR rows by plan (vs the layout walk, on real and simulated
+// recordings and damaged copies of their messages). Each prints a line and
+// exits non-zero on any mismatch.
 import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
+import { randomVin, Rng, writeDrive } from '@argus/sim';
+
+import { sharedPath } from './shared-data.js';
 
 const script = fileURLToPath(new URL('../test/run-core-check.sh', import.meta.url));
-const run = (check: string): string => execFileSync('sh', [script, check], { encoding: 'utf8' });
+const run = (check: string, ...files: string[]): string => execFileSync('sh', [script, check, ...files], { encoding: 'utf8' });
 
 describe('core exactness checks', () => {
   it('CRC-32: the PCLMULQDQ fold equals slicing-by-8 on every length and alignment', () => {
@@ -17,5 +25,22 @@ describe('core exactness checks', () => {
 
   it('float cells round-trip exactly and match std::to_chars', () => {
     expect(run('float-format-check')).toMatch(/^\d+ doubles checked, 0 mismatches/m);
+  }, 300_000);
+
+  it('CDR rows written by a plan equal the layout walk, cell for cell and error for error', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-cdr-rows-'));
+    try {
+      const drive = path.join(dir, 'drive.mcap');
+      await writeDrive({ out: drive, seed: 47, durationS: 20, platform: 'J7', vin: randomVin(Rng.derive(47, 'vin'), 'J7'), faults: [{ code: '0xA001', startS: 5 }], compression: 'zstd' });
+      const publicDir = sharedPath('recordings-public');
+      const files = [drive, ...(await readdir(publicDir)).filter((f) => f.endsWith('.mcap')).map((f) => path.join(publicDir, f))];
+      const out = run('cdr-row-check', ...files);
+      const m = /^(\d+) messages, (\d+) rows compared, 0 mismatches/m.exec(out);
+      expect(m, out).not.toBeNull();
+      expect(Number(m![1])).toBeGreaterThan(4000); // 20 s of the simulated drive alone is ≈ 4.6k CDR messages
+      expect(Number(m![2])).toBeGreaterThan(Number(m![1])); // damaged copies were compared too
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 300_000);
 });

@@ -1,0 +1,116 @@
+// Checks that a CDR row written by a plan (CdrDecoder::compile) is the row
+// the layout walk writes, byte for byte, with the same status (code, message,
+// offset): for every CDR message of the MCAP files given, and for damaged
+// copies of the first messages of each channel (every truncation, and bytes
+// overwritten with patterns that make lengths huge or odd).
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/cdr-decoder.h"
+#include "core/layout.h"
+#include "core/ros2msg.h"
+#include "core/stream-reader.h"
+
+namespace {
+
+struct Topic {
+  std::unique_ptr<argus::CdrDecoder> cdr;
+  std::unique_ptr<argus::Layout> layout;  // fixed by the first message that decodes
+  std::shared_ptr<const argus::CdrRowPlan> plan;
+  size_t damaged = 0;  // messages whose damaged copies were checked
+};
+
+size_t variants = 0, mismatches = 0;
+
+std::string describe(const argus::Status& s) { return s.code + " @" + std::to_string(s.offset) + " " + s.message; }
+
+void compare(const Topic& t, std::string_view data, const std::string& what) {
+  argus::ValueTree scratch;
+  std::string walked, planned;
+  uint32_t columns = static_cast<uint32_t>(t.layout->columns().size());
+  argus::Status a = t.cdr->writeRow(data, t.layout->root(), columns, walked, scratch);
+  argus::Status b = t.cdr->writeRow(data, *t.plan, columns, planned, scratch);
+  ++variants;
+  if (a.code != b.code || a.message != b.message || a.offset != b.offset || walked != planned) {
+    if (mismatches++ < 10) {
+      std::printf("MISMATCH %s\n  walk: %s | %s\n  plan: %s | %s\n", what.c_str(), describe(a).c_str(),
+                  walked.substr(0, 200).c_str(), describe(b).c_str(), planned.substr(0, 200).c_str());
+    }
+  }
+}
+
+void damage(const Topic& t, std::string_view data, const std::string& what) {
+  for (size_t n = 0; n < data.size(); ++n) compare(t, data.substr(0, n), what + " cut at " + std::to_string(n));
+  static const unsigned char kPatterns[] = {0xFF, 0x7F, 0x00, 0x01, 0x80};
+  std::string copy(data);
+  for (size_t at = 4; at < copy.size(); ++at) {
+    for (unsigned char p : kPatterns) {
+      char saved = copy[at];
+      copy[at] = static_cast<char>(p);
+      compare(t, copy, what + " byte " + std::to_string(at) + "=" + std::to_string(p));
+      copy[at] = saved;
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t messages = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::ifstream f(argv[i], std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    argus::mcap::StreamReader reader;
+    reader.append(bytes.data(), bytes.size());
+    reader.finish();
+    std::map<uint16_t, argus::mcap::Schema> schemas;
+    std::map<uint16_t, Topic> topics;  // by channel id
+    argus::mcap::Record rec;
+    while (reader.next(rec) == argus::mcap::ReadResult::Record) {
+      using argus::mcap::Opcode;
+      if (rec.opcode == static_cast<uint8_t>(Opcode::Schema)) {
+        const auto& s = std::get<argus::mcap::Schema>(rec.body);
+        schemas[s.id] = s;
+      } else if (rec.opcode == static_cast<uint8_t>(Opcode::Channel)) {
+        const auto& c = std::get<argus::mcap::Channel>(rec.body);
+        auto s = schemas.find(c.schemaId);
+        if (c.messageEncoding != "cdr" || s == schemas.end() || s->second.encoding != "ros2msg" || topics.count(c.id)) continue;
+        argus::ros2::Schema parsed;
+        if (!argus::ros2::parseSchema(s->second.name, s->second.data, parsed).ok()) continue;
+        topics[c.id].cdr = std::make_unique<argus::CdrDecoder>(std::move(parsed));
+      } else if (rec.opcode == static_cast<uint8_t>(Opcode::Message)) {
+        const auto& m = std::get<argus::mcap::Message>(rec.body);
+        auto it = topics.find(m.channelId);
+        if (it == topics.end()) continue;
+        Topic& t = it->second;
+        if (!t.layout) {
+          argus::ValueTree tree;
+          uint32_t root = 0;
+          if (!t.cdr->decode(m.data, tree, root).ok()) continue;
+          t.layout = std::make_unique<argus::Layout>(t.cdr->layout(), 4);
+          t.layout->resolve(tree, tree.nodes[root]);
+          t.plan = t.cdr->compile(t.layout->root());
+          if (!t.plan) {
+            std::printf("MISMATCH %s channel %u: no plan\n", argv[i], m.channelId);
+            ++mismatches;
+            continue;
+          }
+        }
+        ++messages;
+        std::string what = std::string(argv[i]) + " channel " + std::to_string(m.channelId) + " seq " + std::to_string(m.sequence);
+        compare(t, m.data, what);
+        if (t.damaged < 3 && m.data.size() <= 4096) {
+          ++t.damaged;
+          damage(t, m.data, what);
+        }
+      }
+    }
+  }
+  std::printf("%zu messages, %zu rows compared, %zu mismatches between plan and layout walk\n", messages, variants, mismatches);
+  return mismatches == 0 && messages > 0 ? 0 : 1;
+}
