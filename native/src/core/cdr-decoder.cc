@@ -432,9 +432,19 @@ class Reader {
     if (c.kind == LayoutNode::Kind::NumArray) {
       uint32_t k = static_cast<uint32_t>(c.expand > 0 ? c.expand : 0);
       size_t at = pos_;
-      for (uint32_t e = 0; e < k && e < n; ++e) {
-        cell(col + e);
-        appendScalar(*out_, ValueTree::fromRaw(p, raw(sz)));
+      if (p == Prim::Float64) {  // covariance matrices: the common case, without a Value per cell
+        for (uint32_t e = 0; e < k && e < n; ++e) {
+          uint64_t r = raw(8);
+          double d;
+          std::memcpy(&d, &r, 8);
+          cell(col + e);
+          appendFloatCell(*out_, d, false);
+        }
+      } else {
+        for (uint32_t e = 0; e < k && e < n; ++e) {
+          cell(col + e);
+          appendScalar(*out_, ValueTree::fromRaw(p, raw(sz)));
+        }
       }
       pos_ = at;
     }

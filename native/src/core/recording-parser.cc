@@ -1,6 +1,7 @@
 #include "recording-parser.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace argus {
 namespace {
@@ -17,7 +18,13 @@ void appendRecordColumns(std::string& row, uint64_t logTime, uint64_t publishTim
   char buf[64];
   char* p = std::to_chars(buf, buf + 20, logTime).ptr;
   *p++ = ',';
-  p = std::to_chars(p, p + 20, publishTime).ptr;
+  if (publishTime == logTime) {  // recorders often stamp both alike: copy the digits
+    size_t n = static_cast<size_t>(p - 1 - buf);
+    std::memcpy(p, buf, n);
+    p += n;
+  } else {
+    p = std::to_chars(p, p + 20, publishTime).ptr;
+  }
   *p++ = ',';
   p = std::to_chars(p, p + 10, sequence).ptr;
   row.append(buf, static_cast<size_t>(p - buf));
