@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json-parser.h"
 #include "core/value.h"
 
 int main() {
@@ -89,6 +90,46 @@ int main() {
     double d = few[rng() % few.size()];
     checkAs(d, rng() & 1);
   }
+  // JSON decimals that the parser keeps as their own cell text: their value
+  // (read without a general parse) must be the double from_chars reads, and
+  // printing must give the text back. Short decimals as JSON writers emit
+  // them, 1-17 decimals, integer parts 0 to 14 digits, both signs.
+  size_t kept = 0;
+  for (int batch = 0; batch < 200; ++batch) {
+    std::string text = "[";
+    std::vector<std::string> nums;
+    for (int i = 0; i < 5000; ++i) {
+      int intDigits = static_cast<int>(rng() % 8);
+      int fracDigits = 1 + static_cast<int>(rng() % (intDigits == 0 ? 17 : 15 - intDigits));
+      std::string n = (rng() & 1) ? "-" : "";
+      if (intDigits == 0) n += "0";
+      for (int k = 0; k < intDigits; ++k) n += static_cast<char>('0' + (k == 0 ? 1 + rng() % 9 : rng() % 10));
+      n += '.';
+      int lead = intDigits == 0 ? static_cast<int>(rng() % 3) : 0;
+      for (int k = 0; k < fracDigits; ++k) n += static_cast<char>('0' + (k < lead ? 0 : (k + 1 == fracDigits ? 1 + rng() % 9 : rng() % 10)));
+      nums.push_back(n);
+      text += (i ? "," : "") + n;
+    }
+    text += "]";
+    argus::ValueTree tree;
+    uint32_t root = 0;
+    if (!argus::parseJson(text, tree, root).ok()) { std::printf("MISMATCH JSON batch %d does not parse\n", batch); ++failures; continue; }
+    const argus::Value& arr = tree.nodes[root];
+    for (uint32_t i = 0; i < arr.count; ++i) {
+      const argus::Value& v = tree.nodes[arr.first + i];
+      const std::string& n = nums[i];
+      double ref = 0;
+      std::from_chars(n.data(), n.data() + n.size(), ref);
+      std::string printed;
+      argus::appendScalar(printed, v);
+      ++checked;
+      kept += !v.str.empty();
+      // Kept texts print as themselves; every number has from_chars' value.
+      bool ok = v.n.d == ref && (v.str.empty() || printed == n);
+      if (!ok && failures++ < 20) std::printf("MISMATCH JSON %s: value %.17g (from_chars %.17g), printed %s\n", n.c_str(), v.n.d, ref, printed.c_str());
+    }
+  }
+  if (kept < 500000) { std::printf("MISMATCH only %zu JSON decimals took the kept-text path\n", kept); ++failures; }
   std::printf("%zu doubles checked, %zu mismatches\n", checked, failures);
   return failures == 0 ? 0 : 1;
 }

@@ -10,11 +10,16 @@ namespace {
 
 constexpr int kMaxDepth = 256;
 
+// Exact powers of ten as doubles (10^22 is the largest exactly representable).
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 class JsonParser {
  public:
   JsonParser(std::string_view s, ValueTree& t) : s_(s), t_(t) {}
 
   Status run(uint32_t& root) {
+    stack_.clear();  // a failed parse may have left members behind
     Value v;
     if (!value(v, 0)) return err_;
     ws();
@@ -246,11 +251,7 @@ class JsonParser {
         }
       }
     }
-    double d;
-    auto r = std::from_chars(b, e, d);
-    if (r.ptr != e) return fail("invalid number");
     v.kind = VKind::Float64;
-    v.n.d = d;
     if (!exponent && fracLen > 0 && s_[p_ - 1] != '0') {
       // Plain decimals as JSON writers emit them ("-0.42", "13.981") are
       // already the cell text: at most 15 significant digits are unique to
@@ -263,8 +264,22 @@ class JsonParser {
       size_t significant = zeroInt ? fracLen - lead : intLen + fracLen;
       if ((zeroInt || s_[digits] != '0') && significant <= 15 && (!zeroInt || lead <= 2)) {
         v.str = std::string_view(b, static_cast<size_t>(e - b));
+        // Its value without a general parse: the digits as an integer m
+        // (below 10^15 < 2^53) over 10^fracLen (fracLen <= 17 < 23), both
+        // exact doubles, so the division is correctly rounded (Clinger's
+        // fast path) and equals what from_chars reads.
+        uint64_t m = 0;
+        for (size_t i = digits; i < digits + intLen; ++i) m = m * 10 + static_cast<uint64_t>(s_[i] - '0');
+        for (size_t i = frac; i < frac + fracLen; ++i) m = m * 10 + static_cast<uint64_t>(s_[i] - '0');
+        double d = static_cast<double>(m) / kPow10[fracLen];
+        v.n.d = *b == '-' ? -d : d;
+        return true;
       }
     }
+    double d;
+    auto r = std::from_chars(b, e, d);
+    if (r.ptr != e) return fail("invalid number");
+    v.n.d = d;
     // Out of range: let strtod pick +-inf or a (sub)normal/zero as IEEE says.
     if (r.ec == std::errc::result_out_of_range) v.n.d = std::strtod(std::string(b, e).c_str(), nullptr);
     return true;
@@ -274,8 +289,13 @@ class JsonParser {
   ValueTree& t_;
   size_t p_ = 0;
   Status err_;
-  std::vector<Value> stack_;
+  // Members and elements collected until their object or array closes; one
+  // per thread, kept across messages (a fresh vector per message regrew it
+  // every time).
+  static thread_local std::vector<Value> stack_;
 };
+
+thread_local std::vector<Value> JsonParser::stack_;
 
 }  // namespace
 
