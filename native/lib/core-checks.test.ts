@@ -1,8 +1,9 @@
 // The C++ core's own exactness checks, built against the static library that
 // `npm run build -w native` leaves behind: the CRC-32 (carry-less-multiply
 // path vs slicing-by-8), the float cell formatter (vs std::to_chars on ~6M
-// doubles) and CDR rows by plan (vs the layout walk, on real and simulated
-// recordings and damaged copies of their messages). Each prints a line and
+// doubles), CDR rows by plan (vs the layout walk) and JSON rows written
+// straight from the text (vs parse + flatten), on real and simulated
+// recordings and damaged variants of their messages. Each prints a line and
 // exits non-zero on any mismatch.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { randomVin, Rng, writeDrive } from '@argus/sim';
 
 import { sharedPath } from './shared-data.js';
@@ -28,19 +29,36 @@ describe('core exactness checks', () => {
   }, 300_000);
 
   it('CDR rows written by a plan equal the layout walk, cell for cell and error for error', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-cdr-rows-'));
-    try {
-      const drive = path.join(dir, 'drive.mcap');
-      await writeDrive({ out: drive, seed: 47, durationS: 20, platform: 'J7', vin: randomVin(Rng.derive(47, 'vin'), 'J7'), faults: [{ code: '0xA001', startS: 5 }], compression: 'zstd' });
-      const publicDir = sharedPath('recordings-public');
-      const files = [drive, ...(await readdir(publicDir)).filter((f) => f.endsWith('.mcap')).map((f) => path.join(publicDir, f))];
-      const out = run('cdr-row-check', ...files);
-      const m = /^(\d+) messages, (\d+) rows compared, 0 mismatches/m.exec(out);
-      expect(m, out).not.toBeNull();
-      expect(Number(m![1])).toBeGreaterThan(4000); // 20 s of the simulated drive alone is ≈ 4.6k CDR messages
-      expect(Number(m![2])).toBeGreaterThan(Number(m![1])); // damaged copies were compared too
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const out = run('cdr-row-check', ...(await recordings()));
+    const m = /^(\d+) messages, (\d+) rows compared, 0 mismatches/m.exec(out);
+    expect(m, out).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(4000); // 20 s of the simulated drive alone is ≈ 4.6k CDR messages
+    expect(Number(m![2])).toBeGreaterThan(Number(m![1])); // damaged copies were compared too
+  }, 300_000);
+
+  it('JSON rows written straight from the text equal the parsed and flattened rows, or are left to them', async () => {
+    const out = run('json-row-check', ...(await recordings()));
+    const m = /^(\d+) messages, (\d+) rows compared \((\d+) written directly, (\d+) declined\), 0 mismatches/m.exec(out);
+    expect(m, out).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(1500); // the simulated drive's JSON topics
+    expect(Number(m![3])).toBeGreaterThan(Number(m![1]) * 0.9); // its messages take the direct path
+    expect(Number(m![4])).toBeGreaterThan(100); // the variants it must decline
   }, 300_000);
 });
+
+/** A 20 s simulated drive (CDR, JSON and protobuf topics) and the public rosbag2 recordings; made once. */
+let made: Promise<string[]> | undefined;
+let dir = '';
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+function recordings(): Promise<string[]> {
+  made ??= (async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'argus-row-checks-'));
+    const drive = path.join(dir, 'drive.mcap');
+    await writeDrive({ out: drive, seed: 47, durationS: 20, platform: 'J7', vin: randomVin(Rng.derive(47, 'vin'), 'J7'), faults: [{ code: '0xA001', startS: 5 }], compression: 'zstd' });
+    const publicDir = sharedPath('recordings-public');
+    return [drive, ...(await readdir(publicDir)).filter((f) => f.endsWith('.mcap')).map((f) => path.join(publicDir, f))];
+  })();
+  return made;
+}

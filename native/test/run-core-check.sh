@@ -4,10 +4,11 @@
 #   run-core-check.sh crc32-check         PCLMULQDQ CRC-32 vs slicing-by-8 (and the standard check value)
 #   run-core-check.sh float-format-check  float64 cell formatter vs std::to_chars on ~13M doubles
 #   run-core-check.sh cdr-row-check F...  CDR rows by plan vs by layout walk (and damaged copies) on MCAP files
+#   run-core-check.sh json-row-check F... JSON rows written directly vs parsed and flattened (and variants) on MCAP files
 #   run-core-check.sh thread-check F...   1 vs 3 parse threads on MCAP files, under ThreadSanitizer
 #                                         (the core's sources are compiled with -fsanitize=thread)
 set -eu
-name=${1:?usage: run-core-check.sh crc32-check|float-format-check|cdr-row-check|thread-check [files]}
+name=${1:?usage: run-core-check.sh crc32-check|float-format-check|cdr-row-check|json-row-check|thread-check [files]}
 shift
 native=$(cd "$(dirname "$0")/.." && pwd)
 rel="$native/build/Release/obj.target"

@@ -211,32 +211,12 @@ class JsonParser {
 
   bool number(Value& v) {
     size_t start = p_;
-    bool isFloat = false;
-    if (p_ < s_.size() && s_[p_] == '-') ++p_;
-    size_t digits = p_;
-    while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9') ++p_;
-    if (p_ == digits) return fail("invalid value");
-    size_t intLen = p_ - digits, frac = 0, fracLen = 0;
-    if (p_ < s_.size() && s_[p_] == '.') {
-      isFloat = true;
-      ++p_;
-      frac = p_;
-      while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9') ++p_;
-      if (p_ == frac) return fail("digits expected after '.'");
-      fracLen = p_ - frac;
-    }
-    bool exponent = p_ < s_.size() && (s_[p_] == 'e' || s_[p_] == 'E');
-    if (exponent) {
-      isFloat = true;
-      ++p_;
-      if (p_ < s_.size() && (s_[p_] == '+' || s_[p_] == '-')) ++p_;
-      size_t ex = p_;
-      while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9') ++p_;
-      if (p_ == ex) return fail("digits expected in exponent");
-    }
+    JsonNumberText n = scanJsonNumber(s_, p_);
+    p_ = n.end;
+    if (n.error) return fail(n.error);
     const char* b = s_.data() + start;
     const char* e = s_.data() + p_;
-    if (!isFloat) {
+    if (!n.isFloat) {
       if (*b == '-') {
         int64_t i;
         auto r = std::from_chars(b, e, i);
@@ -252,29 +232,11 @@ class JsonParser {
       }
     }
     v.kind = VKind::Float64;
-    if (!exponent && fracLen > 0 && s_[p_ - 1] != '0') {
-      // Plain decimals as JSON writers emit them ("-0.42", "13.981") are
-      // already the cell text: at most 15 significant digits are unique to
-      // their double (DBL_DIG), so the shortest round-trip text of the value
-      // is these digits, in fixed notation for 1e-3 <= |d| < 1e15. The text
-      // is kept and printed as is (value.cc, appendFloat).
-      bool zeroInt = intLen == 1 && s_[digits] == '0';
-      size_t lead = 0;  // zeros right after the point when the integer part is 0
-      if (zeroInt) while (lead < fracLen && s_[frac + lead] == '0') ++lead;
-      size_t significant = zeroInt ? fracLen - lead : intLen + fracLen;
-      if ((zeroInt || s_[digits] != '0') && significant <= 15 && (!zeroInt || lead <= 2)) {
-        v.str = std::string_view(b, static_cast<size_t>(e - b));
-        // Its value without a general parse: the digits as an integer m
-        // (below 10^15 < 2^53) over 10^fracLen (fracLen <= 17 < 23), both
-        // exact doubles, so the division is correctly rounded (Clinger's
-        // fast path) and equals what from_chars reads.
-        uint64_t m = 0;
-        for (size_t i = digits; i < digits + intLen; ++i) m = m * 10 + static_cast<uint64_t>(s_[i] - '0');
-        for (size_t i = frac; i < frac + fracLen; ++i) m = m * 10 + static_cast<uint64_t>(s_[i] - '0');
-        double d = static_cast<double>(m) / kPow10[fracLen];
-        v.n.d = *b == '-' ? -d : d;
-        return true;
-      }
+    if (n.isCell) {
+      // Kept and printed as is (value.cc, appendFloat).
+      v.str = std::string_view(b, static_cast<size_t>(e - b));
+      v.n.d = jsonCellValue(s_, n);
+      return true;
     }
     double d;
     auto r = std::from_chars(b, e, d);
@@ -298,6 +260,54 @@ class JsonParser {
 thread_local std::vector<Value> JsonParser::stack_;
 
 }  // namespace
+
+JsonNumberText scanJsonNumber(std::string_view s, size_t p) {
+  JsonNumberText n;
+  if (p < s.size() && s[p] == '-') { n.negative = true; ++p; }
+  n.digits = p;
+  while (p < s.size() && s[p] >= '0' && s[p] <= '9') ++p;
+  if (p == n.digits) { n.error = "invalid value"; n.end = p; return n; }
+  n.intLen = p - n.digits;
+  if (p < s.size() && s[p] == '.') {
+    n.isFloat = true;
+    ++p;
+    n.frac = p;
+    while (p < s.size() && s[p] >= '0' && s[p] <= '9') ++p;
+    if (p == n.frac) { n.error = "digits expected after '.'"; n.end = p; return n; }
+    n.fracLen = p - n.frac;
+  }
+  if (p < s.size() && (s[p] == 'e' || s[p] == 'E')) {
+    n.isFloat = n.exponent = true;
+    ++p;
+    if (p < s.size() && (s[p] == '+' || s[p] == '-')) ++p;
+    size_t ex = p;
+    while (p < s.size() && s[p] >= '0' && s[p] <= '9') ++p;
+    if (p == ex) { n.error = "digits expected in exponent"; n.end = p; return n; }
+  }
+  n.end = p;
+  if (!n.exponent && n.fracLen > 0 && s[p - 1] != '0') {
+    // At most 15 significant digits are unique to their double (DBL_DIG), so
+    // the shortest round-trip text of the value is these digits, in fixed
+    // notation for 1e-3 <= |d| < 1e15.
+    bool zeroInt = n.intLen == 1 && s[n.digits] == '0';
+    size_t lead = 0;  // zeros right after the point when the integer part is 0
+    if (zeroInt) while (lead < n.fracLen && s[n.frac + lead] == '0') ++lead;
+    size_t significant = zeroInt ? n.fracLen - lead : n.intLen + n.fracLen;
+    n.isCell = (zeroInt || s[n.digits] != '0') && significant <= 15 && (!zeroInt || lead <= 2);
+  }
+  return n;
+}
+
+double jsonCellValue(std::string_view s, const JsonNumberText& n) {
+  // The digits as an integer m (below 10^15 < 2^53) over 10^fracLen
+  // (fracLen <= 17 < 23), both exact doubles, so the division is correctly
+  // rounded (Clinger's fast path) and equals what from_chars reads.
+  uint64_t m = 0;
+  for (size_t i = n.digits; i < n.digits + n.intLen; ++i) m = m * 10 + static_cast<uint64_t>(s[i] - '0');
+  for (size_t i = n.frac; i < n.frac + n.fracLen; ++i) m = m * 10 + static_cast<uint64_t>(s[i] - '0');
+  double d = static_cast<double>(m) / kPow10[n.fracLen];
+  return n.negative ? -d : d;
+}
 
 Status parseJson(std::string_view text, ValueTree& tree, uint32_t& root) {
   tree.clear();

@@ -1,8 +1,11 @@
 #include "message-decoder.h"
 
+#include <atomic>
+#include <charconv>
 #include <mutex>
 
 #include "cdr-decoder.h"
+#include "csv-writer.h"
 #include "json-parser.h"
 #include "protobuf-decoder.h"
 #include "ros2msg.h"
@@ -64,6 +67,144 @@ LayoutNode jsonSchemaNode(const ValueTree& t, const Value& s, std::string name, 
   return LayoutNode::scalar(std::move(name));
 }
 
+// Writes the row of a JSON message straight from its text when the message
+// has exactly the shape of its layout: objects whose members come in the
+// layout's order with the layout's names, and scalar values (numbers,
+// booleans, null, strings without escapes). Anything else, including every
+// malformed message, makes it give up (the caller then parses a tree and
+// flattens it, which also reports errors): it writes what flatten() writes
+// or nothing.
+class JsonRowWriter {
+ public:
+  JsonRowWriter(std::string_view s, std::string& out) : s_(s), out_(out) {}
+
+  bool row(const LayoutNode& root, uint32_t columns) {
+    ws();
+    if (!object(root)) return false;
+    ws();
+    if (p_ != s_.size()) return false;
+    if (next_ < columns) out_.append(columns - next_, ',');
+    return true;
+  }
+
+ private:
+  void ws() {
+    while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\n' || s_[p_] == '\r' || s_[p_] == '\t')) ++p_;
+  }
+  void cell(uint32_t col) {
+    if (col == next_) out_.push_back(',');
+    else out_.append(col - next_ + 1, ',');
+    next_ = col + 1;
+  }
+  // A string without escapes (the parser's view of it is these bytes).
+  bool plainString(std::string_view& out) {
+    if (p_ >= s_.size() || s_[p_] != '"') return false;
+    size_t start = ++p_;
+    while (p_ < s_.size() && s_[p_] != '"') {
+      unsigned char c = static_cast<unsigned char>(s_[p_]);
+      if (c < 0x20 || c == '\\') return false;
+      ++p_;
+    }
+    if (p_ >= s_.size()) return false;
+    out = s_.substr(start, p_ - start);
+    ++p_;
+    return true;
+  }
+  bool object(const LayoutNode& n) {
+    if (n.kind != LayoutNode::Kind::Struct || p_ >= s_.size() || s_[p_] != '{') return false;
+    ++p_;
+    ws();
+    size_t i = 0;
+    if (p_ < s_.size() && s_[p_] == '}') {
+      ++p_;
+      return n.children.empty();
+    }
+    for (;;) {
+      if (i >= n.children.size()) return false;
+      const LayoutNode& c = n.children[i++];
+      ws();
+      std::string_view key;
+      if (!plainString(key) || key != c.name) return false;
+      ws();
+      if (p_ >= s_.size() || s_[p_] != ':') return false;
+      ++p_;
+      ws();
+      if (!value(c)) return false;
+      ws();
+      if (p_ < s_.size() && s_[p_] == ',') { ++p_; continue; }
+      if (p_ < s_.size() && s_[p_] == '}') { ++p_; break; }
+      return false;
+    }
+    return i == n.children.size();
+  }
+  bool value(const LayoutNode& n) {
+    if (p_ >= s_.size()) return false;
+    char c = s_[p_];
+    if (c == '{') return object(n);
+    if (n.kind != LayoutNode::Kind::Scalar) return false;
+    switch (c) {
+      case '"': {
+        std::string_view v;
+        if (!plainString(v)) return false;
+        cell(n.col);
+        appendCsvField(out_, v);
+        return true;
+      }
+      case 't':
+        if (s_.substr(p_, 4) != "true") return false;
+        p_ += 4;
+        cell(n.col);
+        out_ += "true";
+        return true;
+      case 'f':
+        if (s_.substr(p_, 5) != "false") return false;
+        p_ += 5;
+        cell(n.col);
+        out_ += "false";
+        return true;
+      case 'n':  // null: the cell stays empty
+        if (s_.substr(p_, 4) != "null") return false;
+        p_ += 4;
+        return true;
+      case '[':
+        return false;
+      default:
+        return number(n);
+    }
+  }
+  bool number(const LayoutNode& n) {
+    size_t start = p_;
+    JsonNumberText t = scanJsonNumber(s_, p_);
+    if (t.error) return false;
+    p_ = t.end;
+    std::string_view text = s_.substr(start, p_ - start);
+    if (!t.isFloat) {
+      // Integers the parser reads exactly and prints as these very digits.
+      bool canonical = t.intLen <= 18 && (t.intLen == 1 || s_[t.digits] != '0') && !(t.negative && text == "-0");
+      if (!canonical) return false;
+      cell(n.col);
+      out_.append(text);
+      return true;
+    }
+    if (t.isCell) {
+      cell(n.col);
+      out_.append(text);
+      return true;
+    }
+    double d;
+    auto r = std::from_chars(text.data(), text.data() + text.size(), d);
+    if (r.ec != std::errc() || r.ptr != text.data() + text.size()) return false;
+    cell(n.col);
+    appendFloatCell(out_, d, false);
+    return true;
+  }
+
+  std::string_view s_;
+  std::string& out_;
+  size_t p_ = 0;
+  uint32_t next_ = 0;
+};
+
 class JsonDecoder : public MessageDecoder {
  public:
   explicit JsonDecoder(std::string schemaText) : schemaText_(std::move(schemaText)) {
@@ -75,6 +216,22 @@ class JsonDecoder : public MessageDecoder {
   bool schemaOk() const { return schemaText_.empty() || schemaRoot_ >= 0; }
   Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const override {
     return parseJson(data, tree, root);
+  }
+  bool writeRow(std::string_view data, const Layout& layout, std::string& row, ValueTree&, Status& status) const override {
+    // Given up for good once 64 messages in a row did not fit their layout
+    // (members in another order than the schema's, say), so such a topic
+    // pays for no more than 64 tries.
+    if (layout.rootIsValue() || misses_.load(std::memory_order_relaxed) >= kMaxMisses) return false;
+    size_t start = row.size();
+    JsonRowWriter w(data, row);
+    if (!w.row(layout.root(), static_cast<uint32_t>(layout.columns().size()))) {
+      row.resize(start);
+      misses_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    if (misses_.load(std::memory_order_relaxed) != 0) misses_.store(0, std::memory_order_relaxed);
+    status = Status::Ok();
+    return true;
   }
   Layout layout(const ValueTree& t, const Value& first, uint32_t limit) const override {
     if (schemaRoot_ >= 0) {
@@ -88,9 +245,11 @@ class JsonDecoder : public MessageDecoder {
   }
 
  private:
+  static constexpr uint32_t kMaxMisses = 64;
   std::string schemaText_;
   ValueTree schema_;
   int64_t schemaRoot_ = -1;
+  mutable std::atomic<uint32_t> misses_{0};
 };
 
 class Ros2Decoder : public MessageDecoder {
