@@ -37,7 +37,7 @@ Prim primOf(ros2::Type t) {
 // type in `kind`; the rest keep the field and its layout node for the code
 // the tree walk uses.
 struct CdrRowPlan {
-  enum class Kind : uint8_t { F64, F32, I8, I16, I32, I64, U8, U16, U32, U64, Bool, String, OtherScalar, Array, Json, Empty };
+  enum class Kind : uint8_t { F64, F32, I8, I16, I32, I64, U8, U16, U32, U64, Bool, String, OtherScalar, F64Array, Array, Json, Empty };
   struct Step {
     Kind kind;
     uint32_t col;
@@ -93,9 +93,11 @@ bool planStruct(const ros2::Schema& s, int defIndex, const LayoutNode& n, int de
         plan.steps.push_back({CdrRowPlan::Kind::Json, c.col, depth, &f, &c});
         break;
       case LayoutNode::Kind::Blob:
-      case LayoutNode::Kind::NumArray:
-        plan.steps.push_back({CdrRowPlan::Kind::Array, c.col, depth, &f, &c});
+      case LayoutNode::Kind::NumArray: {
+        bool f64 = c.kind == LayoutNode::Kind::NumArray && f.type == ros2::Type::Float64;
+        plan.steps.push_back({f64 ? CdrRowPlan::Kind::F64Array : CdrRowPlan::Kind::Array, c.col, depth, &f, &c});
         break;
+      }
     }
   }
   return true;
@@ -136,73 +138,16 @@ class Reader {
   }
 
   // row() by a plan: the same reads, cells and errors in the same order.
+  // Number cells are staged in a local buffer and reach the row in one
+  // append per few hundred bytes: an append per cell (an out-of-line call
+  // and a small memcpy each) cost as much as formatting many of them.
   Status row(const CdrRowPlan& plan, uint32_t columns, std::string& out) {
-    using K = CdrRowPlan::Kind;
     out_ = &out;
     next_ = 0;
-    if (!header()) return err_;
-    for (const CdrRowPlan::Step& st : plan.steps) {
-      switch (st.kind) {
-        case K::F64: {
-          if (!align(align8_) || !need(8)) return err_;
-          uint64_t r = raw(8);
-          double d;
-          std::memcpy(&d, &r, 8);
-          cell(st.col);
-          appendFloatCell(out, d, false);
-          break;
-        }
-        case K::F32: {
-          if (!align(4) || !need(4)) return err_;
-          uint32_t r = static_cast<uint32_t>(raw(4));
-          float f;
-          std::memcpy(&f, &r, 4);
-          cell(st.col);
-          appendFloatCell(out, f, true);
-          break;
-        }
-        case K::I8: if (!signedCell<int8_t>(st.col)) return err_; break;
-        case K::I16: if (!signedCell<int16_t>(st.col)) return err_; break;
-        case K::I32: if (!signedCell<int32_t>(st.col)) return err_; break;
-        case K::I64: if (!signedCell<int64_t>(st.col)) return err_; break;
-        case K::U8: if (!unsignedCell(1, st.col)) return err_; break;
-        case K::U16: if (!unsignedCell(2, st.col)) return err_; break;
-        case K::U32: if (!unsignedCell(4, st.col)) return err_; break;
-        case K::U64: if (!unsignedCell(8, st.col)) return err_; break;
-        case K::Bool: {
-          if (!need(1)) return err_;
-          bool b = raw(1) != 0;
-          cell(st.col);
-          out += b ? "true" : "false";
-          break;
-        }
-        case K::String: {
-          Value v;
-          if (!string(v)) return err_;
-          cell(st.col);
-          appendCsvField(out, v.str);
-          break;
-        }
-        case K::OtherScalar: {
-          Value v;
-          if (!scalarField(*st.field, v, st.depth)) return err_;
-          cell(st.col);
-          if (v.kind == VKind::String) appendCsvField(out, v.str);
-          else appendScalar(out, v);
-          break;
-        }
-        case K::Array:
-          if (!arrayCells(*st.field, *st.node)) return err_;
-          break;
-        case K::Json:
-          if (!jsonCell(*st.field, st.col, st.depth, st.field->isArray)) return err_;
-          break;
-        case K::Empty:
-          if (!need(1)) return err_;
-          pos_ += 1;
-          break;
-      }
-    }
+    staged_ = 0;
+    bool ok = header() && planCells(plan);
+    flushStaged();  // also on an error: the row then holds the cells before it, as row() leaves it
+    if (!ok) return err_;
     if (next_ < columns) out.append(columns - next_, ',');
     return Status::Ok();
   }
@@ -452,22 +397,150 @@ class Reader {
     return true;
   }
 
-  template <typename T>
-  bool signedCell(uint32_t col) {
-    if (!align(sizeof(T) == 8 ? align8_ : sizeof(T)) || !need(sizeof(T))) return false;
-    int64_t x = static_cast<T>(raw(sizeof(T)));
-    cell(col);
-    appendIntCell(*out_, x);
-    return true;
+
+  // Room for `n` more staged bytes (n <= kStage).
+  char* stage(size_t n) {
+    if (staged_ + n > kStage) flushStaged();
+    return stage_ + staged_;
   }
-  bool unsignedCell(size_t sz, uint32_t col) {
-    if (!align(sz == 8 ? align8_ : sz) || !need(sz)) return false;
-    uint64_t x = raw(sz);
-    cell(col);
-    appendUIntCell(*out_, x);
+  void flushStaged() {
+    out_->append(stage_, staged_);
+    staged_ = 0;
+  }
+  // cell() into the stage.
+  void stagedCell(uint32_t col) {
+    uint32_t commas = col - next_ + 1;
+    if (commas > 64) {
+      flushStaged();
+      out_->append(commas, ',');
+    } else {
+      char* p = stage(commas);
+      for (uint32_t k = 0; k < commas; ++k) p[k] = ',';
+      staged_ += commas;
+    }
+    next_ = col + 1;
+  }
+  void stagedFloat(uint32_t col, double d, bool f32) {
+    stagedCell(col);
+    char* p = stage(kMaxFloatText);
+    staged_ = static_cast<size_t>(writeFloatCell(p, d, f32) - stage_);
+  }
+  template <typename T>
+  void stagedInt(uint32_t col, T x) {
+    stagedCell(col);
+    char* p = stage(24);
+    staged_ = static_cast<size_t>(std::to_chars(p, p + 24, x).ptr - stage_);
+  }
+
+  bool planCells(const CdrRowPlan& plan) {
+    using K = CdrRowPlan::Kind;
+    for (const CdrRowPlan::Step& st : plan.steps) {
+      switch (st.kind) {
+        case K::F64: {
+          if (!align(align8_) || !need(8)) return false;
+          uint64_t r = raw(8);
+          double d;
+          std::memcpy(&d, &r, 8);
+          stagedFloat(st.col, d, false);
+          break;
+        }
+        case K::F32: {
+          if (!align(4) || !need(4)) return false;
+          uint32_t r = static_cast<uint32_t>(raw(4));
+          float f;
+          std::memcpy(&f, &r, 4);
+          stagedFloat(st.col, f, true);
+          break;
+        }
+        case K::I8: if (!stagedSigned<int8_t>(st.col)) return false; break;
+        case K::I16: if (!stagedSigned<int16_t>(st.col)) return false; break;
+        case K::I32: if (!stagedSigned<int32_t>(st.col)) return false; break;
+        case K::I64: if (!stagedSigned<int64_t>(st.col)) return false; break;
+        case K::U8: if (!stagedUnsigned(1, st.col)) return false; break;
+        case K::U16: if (!stagedUnsigned(2, st.col)) return false; break;
+        case K::U32: if (!stagedUnsigned(4, st.col)) return false; break;
+        case K::U64: if (!stagedUnsigned(8, st.col)) return false; break;
+        case K::Bool: {
+          if (!need(1)) return false;
+          bool b = raw(1) != 0;
+          stagedCell(st.col);
+          char* p = stage(5);
+          std::memcpy(p, b ? "true" : "false", b ? 4 : 5);
+          staged_ += b ? 4 : 5;
+          break;
+        }
+        case K::F64Array:
+          if (!stagedFloatArray(*st.field, *st.node)) return false;
+          break;
+        // The rest write to the row itself, after what is staged.
+        case K::String: {
+          Value v;
+          if (!string(v)) return false;
+          flushStaged();
+          cell(st.col);
+          appendCsvField(*out_, v.str);
+          break;
+        }
+        case K::OtherScalar: {
+          Value v;
+          if (!scalarField(*st.field, v, st.depth)) return false;
+          flushStaged();
+          cell(st.col);
+          if (v.kind == VKind::String) appendCsvField(*out_, v.str);
+          else appendScalar(*out_, v);
+          break;
+        }
+        case K::Array:
+          flushStaged();
+          if (!arrayCells(*st.field, *st.node)) return false;
+          break;
+        case K::Json:
+          flushStaged();
+          if (!jsonCell(*st.field, st.col, st.depth, st.field->isArray)) return false;
+          break;
+        case K::Empty:
+          if (!need(1)) return false;
+          pos_ += 1;
+          break;
+      }
+    }
     return true;
   }
 
+  template <typename T>
+  bool stagedSigned(uint32_t col) {
+    if (!align(sizeof(T) == 8 ? align8_ : sizeof(T)) || !need(sizeof(T))) return false;
+    stagedInt<int64_t>(col, static_cast<T>(raw(sizeof(T))));
+    return true;
+  }
+  bool stagedUnsigned(size_t sz, uint32_t col) {
+    if (!align(sz == 8 ? align8_ : sz) || !need(sz)) return false;
+    stagedInt<uint64_t>(col, raw(sz));
+    return true;
+  }
+  // arrayCells() of a float64 NumArray, staged.
+  bool stagedFloatArray(const ros2::Field& f, const LayoutNode& c) {
+    uint32_t n = f.length;
+    if (!f.fixed && !u32(n)) return false;
+    if (n > 0 && !align(align8_)) return false;
+    if (!need(static_cast<uint64_t>(n) * 8)) return false;
+    uint32_t col = c.col;
+    if (c.lenCol) stagedInt<uint64_t>(col++, n);
+    uint32_t k = static_cast<uint32_t>(c.expand > 0 ? c.expand : 0);
+    size_t at = pos_;
+    for (uint32_t e = 0; e < k && e < n; ++e) {
+      uint64_t r = raw(8);
+      double d;
+      std::memcpy(&d, &r, 8);
+      stagedFloat(col + e, d, false);
+    }
+    pos_ = at + static_cast<size_t>(n) * 8;
+    return true;
+  }
+
+  static constexpr size_t kStage = 512;
+  char stage_[kStage];
+  size_t staged_ = 0;
   const ros2::Schema& s_;
   std::string_view d_;
   ValueTree& t_;

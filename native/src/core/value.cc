@@ -69,15 +69,11 @@ void appendNumber(std::string& out, T x) {
 // Byte arrays longer than this are only sized inside JSON columns.
 constexpr uint32_t kJsonBlobLimit = 64;
 
-// Writes `mag` / 10^k in fixed notation (k >= 1) with its sign into `out`
-// in one append. `digits` holds mag's decimal digits (len of them).
-void appendFixed(std::string& out, bool negative, const char* digits, size_t len, size_t k) {
-  // Written in place with plain loops: cells are short, and small
-  // variable-length memcpy calls showed up in profiles.
-  size_t total = (negative ? 1 : 0) + (len <= k ? 2 + k : len + 1);
-  size_t at = out.size();
-  out.resize(at + total);
-  char* p = &out[at];
+// Writes `mag` / 10^k in fixed notation (k >= 1) with its sign at `p`;
+// returns the end. `digits` holds mag's decimal digits (len of them).
+char* writeFixed(char* p, bool negative, const char* digits, size_t len, size_t k) {
+  // Plain loops: cells are short, and small variable-length memcpy calls
+  // showed up in profiles.
   if (negative) *p++ = '-';
   if (len <= k) {
     *p++ = '0';
@@ -89,6 +85,7 @@ void appendFixed(std::string& out, bool negative, const char* digits, size_t len
     *p++ = '.';
     for (size_t i = len - k; i < len; ++i) *p++ = digits[i];
   }
+  return p;
 }
 
 // Trailing decimal zeros of x (x > 0) are removed; returns how many.
@@ -105,8 +102,9 @@ inline int stripZeros(uint64_t& x) {
 constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                              1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-// The text of a short decimal (at most 9-10 significant digits, as sensors
-// write them) with 1e-3 <= |d| < 1e9 and d not integral, or false: then
+// Writes the text of a short decimal (at most 9-10 significant digits, as
+// sensors write them) with 1e-3 <= |d| < 1e9 and d not integral at `p` and
+// returns its end, or returns null: then
 // std::to_chars writes it (full-precision values, measured faster there than
 // any search of ours). With k decimals chosen for ~10 digits, n = round(d *
 // 10^k) is below 2^53 and 10^k is exact, so n / 10^k == d is decided exactly
@@ -114,29 +112,28 @@ constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8
 // at most 15 digits that reads back as d is unique (DBL_DIG), so n with its
 // trailing zeros stripped is the shortest, the text std::to_chars writes (in
 // this range fixed notation is never longer than scientific).
-bool appendShortFixed(std::string& out, double d) {
+char* writeShortFixed(char* p, double d) {
   double a = std::fabs(d);
-  if (!(a >= 1e-3 && a < 1e9)) return false;
+  if (!(a >= 1e-3 && a < 1e9)) return nullptr;
   uint64_t bits;
   std::memcpy(&bits, &a, 8);
   int e2 = static_cast<int>(bits >> 52) - 1023;  // a in [2^e2, 2^(e2+1))
   int e10 = (e2 * 315653) >> 20;  // floor(e2 * log10 2): floor(log10 a) or one less
   int k = 9 - e10;                // 10 or 11 significant digits, so |x| < 1e11
-  if (k < 1 || k > 22) return false;
+  if (k < 1 || k > 22) return nullptr;
   double x = d * kPow10[k];
   int64_t n = static_cast<int64_t>(x < 0 ? x - 0.5 : x + 0.5);
   // A decimal that reads back as d is within 1.2e-5 of x here (half an ulp
   // of d scaled, plus the product's rounding): anything farther from an
   // integer is not short, and most full-precision values leave at this test.
-  if (std::fabs(x - static_cast<double>(n)) > 1e-4) return false;
-  if (static_cast<double>(n) / kPow10[k] != d) return false;
+  if (std::fabs(x - static_cast<double>(n)) > 1e-4) return nullptr;
+  if (static_cast<double>(n) / kPow10[k] != d) return nullptr;
   uint64_t mag = n < 0 ? static_cast<uint64_t>(-n) : static_cast<uint64_t>(n);
   int decimals = k - stripZeros(mag);
-  if (decimals <= 0) return false;
+  if (decimals <= 0) return nullptr;
   char digits[24];
   size_t len = static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, mag).ptr - digits);
-  appendFixed(out, d < 0, digits, len, static_cast<size_t>(decimals));
-  return true;
+  return writeFixed(p, d < 0, digits, len, static_cast<size_t>(decimals));
 }
 
 // Recently printed short float cells, per thread: sensor messages repeat the
@@ -153,43 +150,45 @@ struct ShortFloatText {
 constexpr int kShortFloatSlotBits = 8;
 thread_local ShortFloatText tShortFloats[size_t{1} << kShortFloatSlotBits];
 
-// The shortest text of `d` (a float32 when `f32`: then the shortest that
-// reads back as that float).
-void appendFloatValue(std::string& out, double d, bool f32, bool json) {
+// Writes the shortest text of `d` (a float32 when `f32`: then the shortest
+// that reads back as that float) at `p`, which has room for kMaxFloatText
+// bytes; returns the end.
+char* writeFloatValue(char* p, double d, bool f32, bool json) {
   if (!std::isfinite(d)) {
-    if (json) out += "null";  // JSON has no NaN/Infinity
-    else out += std::isnan(d) ? "nan" : (d > 0 ? "inf" : "-inf");
-    return;
+    const char* t = json ? "null" : std::isnan(d) ? "nan" : (d > 0 ? "inf" : "-inf");  // JSON has no NaN/Infinity
+    size_t n = std::strlen(t);
+    std::memcpy(p, t, n);
+    return p + n;
   }
   // Integral values print as plain integers (to_chars would write 1e+05 for
   // 100000; the integer is as exact and friendlier in a CSV).
   if (d > -1e15 && d < 1e15) {
     int64_t i = static_cast<int64_t>(d);
-    if (static_cast<double>(i) == d && !(i == 0 && std::signbit(d))) {
-      appendNumber(out, i);
-      return;
-    }
+    if (static_cast<double>(i) == d && !(i == 0 && std::signbit(d))) return std::to_chars(p, p + 24, i).ptr;
   }
   uint64_t bits;
   std::memcpy(&bits, &d, 8);
   ShortFloatText& e = tShortFloats[(bits * 0x9E3779B97F4A7C15ull) >> (64 - kShortFloatSlotBits)];  // Fibonacci hash
   if (e.len != 0 && e.bits == bits && e.f32 == f32) {
-    out.append(e.text, e.len);
-    return;
+    std::memcpy(p, e.text, sizeof e.text);  // whole slot: a fixed-size copy
+    return p + e.len;
   }
-  const size_t at = out.size();
-  if (f32) {
-    appendNumber(out, static_cast<float>(d));
-  } else if (!appendShortFixed(out, d)) {
-    appendNumber(out, d);
-  }
-  const size_t n = out.size() - at;
+  char* end = nullptr;
+  if (f32) end = std::to_chars(p, p + kMaxFloatText, static_cast<float>(d)).ptr;
+  else if (!(end = writeShortFixed(p, d))) end = std::to_chars(p, p + kMaxFloatText, d).ptr;
+  const size_t n = static_cast<size_t>(end - p);
   if (n <= sizeof e.text) {
-    std::memcpy(e.text, out.data() + at, n);
+    std::memcpy(e.text, p, n);
     e.bits = bits;
     e.len = static_cast<uint8_t>(n);
     e.f32 = f32;
   }
+  return end;
+}
+
+void appendFloatValue(std::string& out, double d, bool f32, bool json) {
+  char buf[kMaxFloatText];
+  out.append(buf, static_cast<size_t>(writeFloatValue(buf, d, f32, json) - buf));
 }
 
 void appendFloat(std::string& out, const Value& v, bool json) {
@@ -203,8 +202,7 @@ void appendFloat(std::string& out, const Value& v, bool json) {
 }  // namespace
 
 void appendFloatCell(std::string& out, double d, bool f32) { appendFloatValue(out, d, f32, false); }
-void appendIntCell(std::string& out, int64_t x) { appendNumber(out, x); }
-void appendUIntCell(std::string& out, uint64_t x) { appendNumber(out, x); }
+char* writeFloatCell(char* p, double d, bool f32) { return writeFloatValue(p, d, f32, false); }
 
 void appendScalar(std::string& out, const Value& v) {
   switch (v.kind) {

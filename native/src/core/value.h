@@ -76,11 +76,13 @@ class ValueTree {
 // Appends the text of a scalar for a CSV cell: integers exact, floats in the
 // shortest form that round-trips, booleans true/false, strings raw.
 void appendScalar(std::string& out, const Value& v);
-// The cells appendScalar writes for a float (f32: a float32's value), a
-// signed and an unsigned integer, without a Value around them.
+// The cell appendScalar writes for a float (f32: a float32's value),
+// without a Value around it.
 void appendFloatCell(std::string& out, double d, bool f32);
-void appendIntCell(std::string& out, int64_t x);
-void appendUIntCell(std::string& out, uint64_t x);
+// The same float cell written at `p`, which has room for kMaxFloatText
+// bytes; returns its end.
+constexpr size_t kMaxFloatText = 32;
+char* writeFloatCell(char* p, double d, bool f32);
 // Appends compact JSON for any node (objects, arrays, primitive arrays).
 void appendJson(std::string& out, const ValueTree& t, const Value& v);
 void appendJsonString(std::string& out, std::string_view s);
