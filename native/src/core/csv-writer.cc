@@ -1,6 +1,15 @@
 #include "csv-writer.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <mutex>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14
+#endif
+#endif
 
 namespace argus {
 namespace {
@@ -99,8 +108,32 @@ void CsvWriter::addRow(std::string_view row, std::vector<CsvChunk>& out) {
 
 std::string& CsvWriter::beginRow() {
   if (rows_ == 0) buf_ = freshChunk();
+  if (buf_.data() != mappedBase_ || buf_.size() + kMapAhead / 2 > mapped_) prefault();
   rowStart_ = buf_.size();
   return buf_;
+}
+
+// The first write to a fresh page of a chunk buffer is a page fault: about
+// 15 µs each on the VMs we measured, 4-5 k of them per 20-minute drive
+// (every topic's first chunk buffer is fresh memory). MADV_POPULATE_WRITE
+// maps a run of pages in one call for half that per page, so the pages the
+// next rows will write are mapped ahead, kMapAhead at a time. Pages already
+// mapped (a reused buffer) cost only the walk. Kernels before 5.14 refuse the
+// advice; the pages then fault as usual.
+void CsvWriter::prefault() {
+  if (buf_.data() != mappedBase_) {
+    mappedBase_ = buf_.data();
+    mapped_ = 0;
+  }
+  size_t to = std::min(buf_.capacity(), buf_.size() + kMapAhead);
+#ifdef __linux__
+  constexpr uintptr_t kPage = 4096;
+  uintptr_t base = reinterpret_cast<uintptr_t>(buf_.data());
+  uintptr_t a = (base + std::max(mapped_, buf_.size()) + kPage - 1) & ~(kPage - 1);
+  uintptr_t b = (base + to) & ~(kPage - 1);
+  if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_POPULATE_WRITE);
+#endif
+  mapped_ = to;
 }
 
 void CsvWriter::endRow(std::vector<CsvChunk>& out) {

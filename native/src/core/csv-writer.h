@@ -62,6 +62,8 @@ class CsvWriter {
 
  private:
   std::string freshChunk() const;  // a chunk buffer (spare if one fits) holding the header row
+  void prefault();                 // maps the pages the next rows will write (see csv-writer.cc)
+  static constexpr size_t kMapAhead = 256u << 10;
 
   std::string topic_;
   size_t chunkBytes_;
@@ -71,6 +73,8 @@ class CsvWriter {
   uint64_t rows_ = 0;
   uint32_t next_ = 0;
   size_t rowStart_ = 0;  // beginRow(): where the row being written starts in buf_
+  const char* mappedBase_ = nullptr;  // prefault(): the buffer it mapped pages of
+  size_t mapped_ = 0;                 // and up to where
 };
 
 }  // namespace argus
