@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/json-parser.h"
+#include "core/shortest-double.h"
 #include "core/value.h"
 
 int main() {
@@ -90,6 +91,43 @@ int main() {
     double d = few[rng() % few.size()];
     checkAs(d, rng() & 1);
   }
+  // The shortest-double writer alone against std::to_chars, on every kind of
+  // double it takes (the cells above reach it only for full-precision
+  // values): random bit patterns over all exponents, integers and exact
+  // binary values above 2^53 (interval bounds that fall on round decimals),
+  // powers of two (the asymmetric interval) and their neighbours, and the
+  // largest and smallest normal doubles.
+  size_t shortestChecked = 0;
+  auto checkShortest = [&](double d) {
+    if (!std::isfinite(d)) return;
+    char ours[40], ref[40];
+    size_t a = static_cast<size_t>(argus::writeShortestDouble(ours, d) - ours);
+    size_t b = static_cast<size_t>(std::to_chars(ref, ref + sizeof ref, d).ptr - ref);
+    ++shortestChecked;
+    if ((a != b || std::memcmp(ours, ref, a) != 0) && failures++ < 20) {
+      std::printf("MISMATCH shortest %.17g: ours=%.*s to_chars=%.*s\n", d, static_cast<int>(a), ours, static_cast<int>(b), ref);
+    }
+  };
+  for (int i = 0; i < 3000000; ++i) {
+    uint64_t bits = rng();
+    double d;
+    std::memcpy(&d, &bits, 8);
+    checkShortest(d);
+    checkShortest(std::ldexp(static_cast<double>(rng() >> 11), static_cast<int>(rng() % 80)));  // c * 2^q, q >= 0
+    checkShortest(static_cast<double>(rng() % 10000000000000000000ull));  // integers up to 1e19
+  }
+  for (int q = -1074; q <= 1023; ++q) {
+    double p2 = std::ldexp(1.0, q);
+    checkShortest(p2);
+    checkShortest(std::nextafter(p2, 0.0));
+    checkShortest(std::nextafter(p2, 1e308));
+    checkShortest(-p2 * 1.5);
+  }
+  checkShortest(1.7976931348623157e308);
+  checkShortest(2.2250738585072014e-308);
+  if (shortestChecked < 9000000) { std::printf("MISMATCH only %zu doubles reached the shortest writer\n", shortestChecked); ++failures; }
+  checked += shortestChecked;
+
   // JSON decimals that the parser keeps as their own cell text: their value
   // (read without a general parse) must be the double from_chars reads, and
   // printing must give the text back. Short decimals as JSON writers emit

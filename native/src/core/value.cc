@@ -1,5 +1,7 @@
 #include "value.h"
 
+#include "shortest-double.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -175,7 +177,7 @@ char* writeFloatValue(char* p, double d, bool f32, bool json) {
   }
   char* end = nullptr;
   if (f32) end = std::to_chars(p, p + kMaxFloatText, static_cast<float>(d)).ptr;
-  else if (!(end = writeShortFixed(p, d))) end = std::to_chars(p, p + kMaxFloatText, d).ptr;
+  else if (!(end = writeShortFixed(p, d))) end = writeShortestDouble(p, d);
   const size_t n = static_cast<size_t>(end - p);
   if (n <= sizeof e.text) {
     std::memcpy(e.text, p, n);
