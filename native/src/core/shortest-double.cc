@@ -103,7 +103,8 @@ inline uint64_t roundToOdd(const Pow10& g, uint64_t cp) {
   return hi | static_cast<uint64_t>(cut);
 }
 
-// floor(q * log10 2) and floor(q * log10 2 + log10 3/4), exact for |q| <= 2^11.
+// floor(q * log10 2) and floor(q * log10 2 + log10 3/4), exact for |q| < 1100 (checked
+// against 60-digit arithmetic; doubles need -1074..971).
 inline int floorLog10Pow2(int q) { return (q * 1262611) >> 22; }
 inline int floorLog10ThreeQuartersPow2(int q) { return (q * 1262611 - 524031) >> 22; }
 
