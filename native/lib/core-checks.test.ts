@@ -1,7 +1,7 @@
 // The C++ core's own exactness checks, built against the static library that
 // `npm run build -w native` leaves behind: the CRC-32 (carry-less-multiply
 // path vs slicing-by-8), the float cell formatter (vs std::to_chars on ~6M
-// doubles), CDR rows by plan (vs the layout walk) and JSON rows written
+// doubles), CDR rows by plan (vs decode + flatten) and JSON rows written
 // straight from the text (vs parse + flatten), on real and simulated
 // recordings and damaged variants of their messages. Each prints a line and
 // exits non-zero on any mismatch.
@@ -28,9 +28,9 @@ describe('core exactness checks', () => {
     expect(run('float-format-check')).toMatch(/^\d+ doubles checked, 0 mismatches/m);
   }, 300_000);
 
-  it('CDR rows written by a plan equal the layout walk, cell for cell and error for error', async () => {
+  it('CDR rows written by a plan equal decode + flatten, cell for cell and error for error', async () => {
     const out = run('cdr-row-check', ...(await recordings()));
-    const m = /^(\d+) messages, (\d+) rows compared, 0 mismatches/m.exec(out);
+    const m = /^(\d+) messages, (\d+) rows compared, 0 mismatches between plan and decode \+ flatten/m.exec(out);
     expect(m, out).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThan(4000); // 20 s of the simulated drive alone is ≈ 4.6k CDR messages
     expect(Number(m![2])).toBeGreaterThan(Number(m![1])); // damaged copies were compared too

@@ -3,7 +3,7 @@
 # first, for the static libraries):
 #   run-core-check.sh crc32-check         PCLMULQDQ CRC-32 vs slicing-by-8 (and the standard check value)
 #   run-core-check.sh float-format-check  float64 cell formatter vs std::to_chars on ~13M doubles
-#   run-core-check.sh cdr-row-check F...  CDR rows by plan vs by layout walk (and damaged copies) on MCAP files
+#   run-core-check.sh cdr-row-check F...  CDR rows by plan vs decode + flatten (and damaged copies) on MCAP files
 #   run-core-check.sh json-row-check F... JSON rows written directly vs parsed and flattened (and variants) on MCAP files
 #   run-core-check.sh thread-check F...   1 vs 3 parse threads on MCAP files, under ThreadSanitizer
 #                                         (the core's sources are compiled with -fsanitize=thread)

@@ -70,8 +70,9 @@ CdrRowPlan::Kind planKind(ros2::Type t) {
   }
 }
 
-// Appends the steps of struct `defIndex` laid out as `n`, as rowStruct walks
-// it; false when it nests deeper than kMaxDepth.
+// Appends the steps of struct `defIndex` laid out as `n` (layoutOf() made one
+// layout child per field, in order); false when it nests deeper than
+// kMaxDepth.
 bool planStruct(const ros2::Schema& s, int defIndex, const LayoutNode& n, int depth, CdrRowPlan& plan) {
   if (depth > kMaxDepth) return false;
   const ros2::MsgDef& def = s.defs[static_cast<size_t>(defIndex)];
@@ -127,18 +128,9 @@ class Reader {
     return true;
   }
 
-  // Row cells straight from the bytes, walking the schema and the resolved
-  // layout together (layoutOf() made one layout child per field, in order).
-  Status row(const LayoutNode& root, uint32_t columns, std::string& out) {
-    out_ = &out;
-    next_ = 0;
-    if (!header() || !rowStruct(0, root, 0)) return err_;
-    if (next_ < columns) out.append(columns - next_, ',');
-    return Status::Ok();
-  }
-
-  // row() by a plan: the same reads, cells and errors in the same order.
-  // Number cells are staged in a local buffer and reach the row in one
+  // Row cells straight from the bytes by a plan: the same reads in the same
+  // order as decode(), so the same errors, and the cells flatten() writes
+  // of its tree. Number cells are staged in a local buffer and reach the row in one
   // append per few hundred bytes: an append per cell (an out-of-line call
   // and a small memcpy each) cost as much as formatting many of them.
   Status row(const CdrRowPlan& plan, uint32_t columns, std::string& out) {
@@ -326,41 +318,6 @@ class Reader {
     return true;
   }
 
-  bool rowStruct(int defIndex, const LayoutNode& n, int depth) {
-    if (depth > kMaxDepth) return fail("message nesting deeper than " + std::to_string(kMaxDepth));
-    const ros2::MsgDef& def = s_.defs[static_cast<size_t>(defIndex)];
-    if (def.fields.empty()) {
-      if (!need(1)) return false;
-      pos_ += 1;
-      return true;
-    }
-    for (size_t i = 0; i < def.fields.size(); ++i) {
-      const ros2::Field& f = def.fields[i];
-      const LayoutNode& c = n.children[i];
-      switch (c.kind) {
-        case LayoutNode::Kind::Struct:
-          if (!rowStruct(f.complex, c, depth + 1)) return false;
-          break;
-        case LayoutNode::Kind::Scalar: {
-          Value v;
-          if (!scalarField(f, v, depth)) return false;
-          cell(c.col);
-          if (v.kind == VKind::String) appendCsvField(*out_, v.str);
-          else appendScalar(*out_, v);
-          break;
-        }
-        case LayoutNode::Kind::JsonCol:
-          if (!jsonCell(f, c.col, depth, f.isArray)) return false;
-          break;
-        case LayoutNode::Kind::Blob:
-        case LayoutNode::Kind::NumArray:
-          if (!arrayCells(f, c)) return false;
-          break;
-      }
-    }
-    return true;
-  }
-
   // A primitive array laid out as `c`: its length cell and its indexed cells.
   bool arrayCells(const ros2::Field& f, const LayoutNode& c) {
     uint32_t n = f.length;
@@ -377,19 +334,9 @@ class Reader {
     if (c.kind == LayoutNode::Kind::NumArray) {
       uint32_t k = static_cast<uint32_t>(c.expand > 0 ? c.expand : 0);
       size_t at = pos_;
-      if (p == Prim::Float64) {  // covariance matrices: the common case, without a Value per cell
-        for (uint32_t e = 0; e < k && e < n; ++e) {
-          uint64_t r = raw(8);
-          double d;
-          std::memcpy(&d, &r, 8);
-          cell(col + e);
-          appendFloatCell(*out_, d, false);
-        }
-      } else {
-        for (uint32_t e = 0; e < k && e < n; ++e) {
-          cell(col + e);
-          appendScalar(*out_, ValueTree::fromRaw(p, raw(sz)));
-        }
+      for (uint32_t e = 0; e < k && e < n; ++e) {
+        cell(col + e);
+        appendScalar(*out_, ValueTree::fromRaw(p, raw(sz)));
       }
       pos_ = at;
     }
@@ -591,12 +538,6 @@ Status CdrDecoder::writeRow(std::string_view data, const CdrRowPlan& plan, uint3
                            ValueTree& scratch) const {
   Reader r(schema_, data, scratch);
   return r.row(plan, columns, row);
-}
-
-Status CdrDecoder::writeRow(std::string_view data, const LayoutNode& root, uint32_t columns, std::string& row,
-                           ValueTree& scratch) const {
-  Reader r(schema_, data, scratch);
-  return r.row(root, columns, row);
 }
 
 }  // namespace argus

@@ -28,17 +28,14 @@ class CdrDecoder {
   Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const;
   // The row layout of the root message.
   LayoutNode layout() const;
-  // Writes ",cell" for each of `columns` columns of the resolved layout
-  // `root` straight from the CDR bytes: the same text and the same errors
-  // as decode() followed by Layout::flatten(), without building the tree.
-  Status writeRow(std::string_view data, const LayoutNode& root, uint32_t columns, std::string& row,
-                  ValueTree& scratch) const;
   // The resolved layout `root` as a flat list of steps, one per field in
   // wire order, so that a row is one loop instead of a walk of the schema and
   // the layout together; null when the layout nests deeper than the decoder
-  // allows (writeRow above then reports it). `root` must outlive the plan.
+  // allows (decode() reports that). `root` must outlive the plan.
   std::shared_ptr<const CdrRowPlan> compile(const LayoutNode& root) const;
-  // writeRow() by a plan of this decoder: the same cells and the same errors.
+  // Writes ",cell" for each of `columns` columns of the plan's layout
+  // straight from the CDR bytes: the same text and the same errors as
+  // decode() followed by Layout::flatten(), without building the tree.
   Status writeRow(std::string_view data, const CdrRowPlan& plan, uint32_t columns, std::string& row,
                   ValueTree& scratch) const;
 

@@ -264,9 +264,8 @@ class Ros2Decoder : public MessageDecoder {
       plan_ = cdr_.compile(layout.root());
       planFor_ = &layout;
     });
-    uint32_t columns = static_cast<uint32_t>(layout.columns().size());
-    status = plan_ && planFor_ == &layout ? cdr_.writeRow(data, *plan_, columns, row, scratch)
-                                          : cdr_.writeRow(data, layout.root(), columns, row, scratch);
+    if (!plan_ || planFor_ != &layout) return false;  // the tree path then decodes and flattens
+    status = cdr_.writeRow(data, *plan_, static_cast<uint32_t>(layout.columns().size()), row, scratch);
     return true;
   }
   Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const override {
