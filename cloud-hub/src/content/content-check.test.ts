@@ -62,3 +62,28 @@ describe('ContentChecker', () => {
     expect(plain(await c.inspect(zst, csv.length))).toEqual({ sha256: sha(zst), decoded: csv.length });
   });
 });
+
+describe('ContentChecker memory bound', () => {
+  it('copies no more than its bound to the workers at once, and answers every check in the end', async () => {
+    const c = new ContentChecker(1, log, 2 * zst.length + 1); // room for two chunks at a time
+    checkers.push(c);
+    let most = 0;
+    const checks = Array.from({ length: 12 }, () => {
+      const p = c.inspect(zst, csv.length);
+      most = Math.max(most, c.bytesInFlight);
+      return p;
+    });
+    const facts = await Promise.all(checks);
+    expect(facts.map(plain)).toEqual(checks.map(() => ({ sha256: sha(zst), decoded: csv.length })));
+    expect(most).toBeLessThanOrEqual(2 * zst.length + 1);
+    expect(most).toBeGreaterThan(0);
+    expect(c.bytesInFlight).toBe(0);
+  });
+
+  it('lets one chunk larger than the bound through alone', async () => {
+    const c = new ContentChecker(1, log, 10);
+    checkers.push(c);
+    const facts = await Promise.all([c.inspect(zst, csv.length), c.inspect(zst, csv.length)]);
+    expect(facts.map(plain)).toEqual([{ sha256: sha(zst), decoded: csv.length }, { sha256: sha(zst), decoded: csv.length }]);
+  });
+});

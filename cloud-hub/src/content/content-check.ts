@@ -62,29 +62,65 @@ export function defaultCheckThreads(): number {
  */
 export class ContentChecker {
   private readonly workers: Array<Worker | undefined>;
-  private readonly pending = new Map<number, { resolve(f: ContentFacts): void; reject(e: Error): void; worker: number }>();
+  private readonly pending = new Map<number, { resolve(f: ContentFacts): void; reject(e: Error): void; worker: number; bytes: number }>();
+  /** Bytes copied to the workers and not answered yet, and the checks waiting for room. */
+  private inFlight = 0;
+  private readonly waiting: Array<{ bytes: number; go(): void }> = [];
   private nextId = 1;
   private turn = 0;
   private closed = false;
 
-  constructor(threads: number, private readonly log: Logger) {
+  /**
+   * `maxInFlightBytes` bounds the copies queued for the workers (a fleet's
+   * worth of chunks arriving at once would otherwise all be copied): a check
+   * that would pass it waits for earlier ones to be answered. One chunk is
+   * always let through, whatever its size.
+   */
+  constructor(threads: number, private readonly log: Logger, private readonly maxInFlightBytes = 64 << 20) {
     this.workers = new Array<Worker | undefined>(Math.max(0, threads)).fill(undefined);
   }
 
   /** See `inspectContent`. */
-  inspect(data: Buffer, zstdRawLength?: number): Promise<ContentFacts> {
+  async inspect(data: Buffer, zstdRawLength?: number): Promise<ContentFacts> {
     if (this.workers.length === 0 || this.closed) return inspectContent(data, zstdRawLength);
+    if (this.waiting.length > 0 || !this.fits(data.length)) {
+      // In arrival order; settled() counts the bytes in before it lets one go.
+      await new Promise<void>((go) => this.waiting.push({ bytes: data.length, go }));
+      if (this.closed) return inspectContent(data, zstdRawLength);
+    } else {
+      this.inFlight += data.length;
+    }
     const slot = this.turn++ % this.workers.length;
     const worker = this.workers[slot] ?? this.spawn(slot);
     const id = this.nextId++;
     return new Promise<ContentFacts>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker: slot });
+      this.pending.set(id, { resolve, reject, worker: slot, bytes: data.length });
       worker.postMessage({ id, data, zstdRawLength } satisfies CheckRequest);
     });
   }
 
+  /** Bytes of the checks the workers have not answered yet. */
+  get bytesInFlight(): number {
+    return this.inFlight;
+  }
+
+  private fits(bytes: number): boolean {
+    return this.inFlight === 0 || this.inFlight + bytes <= this.maxInFlightBytes;
+  }
+
+  /** A check was answered or failed: its bytes leave, and the checks waiting first go while they fit. */
+  private settled(bytes: number): void {
+    this.inFlight -= bytes;
+    while (this.waiting.length > 0 && this.fits(this.waiting[0]!.bytes)) {
+      const next = this.waiting.shift()!;
+      this.inFlight += next.bytes;
+      next.go();
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    for (const w of this.waiting.splice(0)) w.go();
     const ws = this.workers.filter((w): w is Worker => w !== undefined);
     this.workers.fill(undefined);
     await Promise.all(ws.map((w) => w.terminate()));
@@ -98,6 +134,7 @@ export class ContentChecker {
       const p = this.pending.get(r.id);
       if (!p) return;
       this.pending.delete(r.id);
+      this.settled(p.bytes);
       const decoded = r.error ? new ContentDecodeError(r.error.code, r.error.message) : r.length;
       p.resolve(decoded === undefined ? { sha256: r.sha256 } : { sha256: r.sha256, decoded });
     });
@@ -108,6 +145,7 @@ export class ContentChecker {
       for (const [id, p] of this.pending) {
         if (p.worker !== slot) continue;
         this.pending.delete(id);
+        this.settled(p.bytes);
         p.reject(new Error(`content check worker stopped: ${why}`));
       }
     };
