@@ -34,7 +34,11 @@ void compare(const Topic& t, std::string_view data, const std::string& what) {
   argus::ValueTree scratch, tree;
   std::string planned, flat;
   uint32_t columns = static_cast<uint32_t>(t.layout->columns().size());
-  argus::Status a = t.cdr->writeRow(data, *t.plan, columns, planned, scratch);
+  argus::Status a;
+  {
+    argus::CellStage stage(planned);
+    a = t.cdr->writeRow(data, *t.plan, columns, stage, scratch);
+  }
   uint32_t root = 0;
   argus::Status b = t.cdr->decode(data, tree, root);
   if (b.ok()) t.layout->flatten(tree, tree.nodes[root], flat);

@@ -40,7 +40,11 @@ void compare(const argus::MessageDecoder& d, const argus::Layout& layout, const 
   const std::string prefix = "1,2,3";
   std::string row = prefix;
   argus::Status st;
-  bool took = d.writeRow(msg, layout, row, tree, st);
+  bool took;
+  {
+    argus::CellStage stage(row);
+    took = d.writeRow(msg, layout, stage, tree, st);
+  }
   ++compared;
   if (!took) {
     ++declined;

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "cell-stage.h"
 #include "csv-writer.h"
 
 namespace argus {
@@ -130,17 +131,11 @@ class Reader {
 
   // Row cells straight from the bytes by a plan: the same reads in the same
   // order as decode(), so the same errors, and the cells flatten() writes
-  // of its tree. Number cells are staged in a local buffer and reach the row in one
-  // append per few hundred bytes: an append per cell (an out-of-line call
-  // and a small memcpy each) cost as much as formatting many of them.
-  Status row(const CdrRowPlan& plan, uint32_t columns, std::string& out) {
-    out_ = &out;
-    next_ = 0;
-    staged_ = 0;
-    bool ok = header() && planCells(plan);
-    flushStaged();  // also on an error: the row then holds the cells before it, as row() leaves it
-    if (!ok) return err_;
-    if (next_ < columns) out.append(columns - next_, ',');
+  // of its tree, staged (CellStage).
+  Status row(const CdrRowPlan& plan, uint32_t columns, CellStage& out) {
+    st_ = &out;
+    if (!header() || !planCells(plan)) return err_;
+    out.finish(columns);
     return Status::Ok();
   }
 
@@ -293,28 +288,16 @@ class Reader {
     return true;
   }
 
-  // Moves to column `col` (cells skipped on the way stay empty), as Layout's
-  // RowCursor does.
-  void cell(uint32_t col) {
-    if (col == next_) out_->push_back(',');
-    else out_->append(col - next_ + 1, ',');
-    next_ = col + 1;
-  }
-  void count(uint64_t x) {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, x);
-    out_->append(buf, static_cast<size_t>(r.ptr - buf));
-  }
   // A part of the message that becomes one JSON cell: decoded into the
   // scratch tree by the same code decode() uses.
   bool jsonCell(const ros2::Field& f, uint32_t col, int depth, bool asArray) {
     t_.clear();
     Value v;
     if (!(asArray ? field(f, v, depth) : scalarField(f, v, depth))) return false;
-    cell(col);
+    st_->cell(col);
     json_.clear();
     appendJson(json_, t_, v);
-    appendCsvField(*out_, json_);
+    st_->field(json_);
     return true;
   }
 
@@ -328,15 +311,15 @@ class Reader {
     if (!need(static_cast<uint64_t>(n) * sz)) return false;
     uint32_t col = c.col;
     if (c.kind == LayoutNode::Kind::Blob || c.lenCol) {
-      cell(col++);
-      count(n);
+      st_->cell(col++);
+      st_->integer(n);
     }
     if (c.kind == LayoutNode::Kind::NumArray) {
       uint32_t k = static_cast<uint32_t>(c.expand > 0 ? c.expand : 0);
       size_t at = pos_;
       for (uint32_t e = 0; e < k && e < n; ++e) {
-        cell(col + e);
-        appendScalar(*out_, ValueTree::fromRaw(p, raw(sz)));
+        st_->cell(col + e);
+        appendScalar(st_->row(), ValueTree::fromRaw(p, raw(sz)));
       }
       pos_ = at;
     }
@@ -345,38 +328,14 @@ class Reader {
   }
 
 
-  // Room for `n` more staged bytes (n <= kStage).
-  char* stage(size_t n) {
-    if (staged_ + n > kStage) flushStaged();
-    return stage_ + staged_;
-  }
-  void flushStaged() {
-    out_->append(stage_, staged_);
-    staged_ = 0;
-  }
-  // cell() into the stage.
-  void stagedCell(uint32_t col) {
-    uint32_t commas = col - next_ + 1;
-    if (commas > 64) {
-      flushStaged();
-      out_->append(commas, ',');
-    } else {
-      char* p = stage(commas);
-      for (uint32_t k = 0; k < commas; ++k) p[k] = ',';
-      staged_ += commas;
-    }
-    next_ = col + 1;
-  }
   void stagedFloat(uint32_t col, double d, bool f32) {
-    stagedCell(col);
-    char* p = stage(kMaxFloatText);
-    staged_ = static_cast<size_t>(writeFloatCell(p, d, f32) - stage_);
+    st_->cell(col);
+    st_->used(writeFloatCell(st_->room(kMaxFloatText), d, f32));
   }
   template <typename T>
   void stagedInt(uint32_t col, T x) {
-    stagedCell(col);
-    char* p = stage(24);
-    staged_ = static_cast<size_t>(std::to_chars(p, p + 24, x).ptr - stage_);
+    st_->cell(col);
+    st_->integer(x);
   }
 
   bool planCells(const CdrRowPlan& plan) {
@@ -410,39 +369,32 @@ class Reader {
         case K::Bool: {
           if (!need(1)) return false;
           bool b = raw(1) != 0;
-          stagedCell(st.col);
-          char* p = stage(5);
-          std::memcpy(p, b ? "true" : "false", b ? 4 : 5);
-          staged_ += b ? 4 : 5;
+          st_->cell(st.col);
+          st_->put(b ? "true" : "false");
           break;
         }
         case K::F64Array:
           if (!stagedFloatArray(*st.field, *st.node)) return false;
           break;
-        // The rest write to the row itself, after what is staged.
         case K::String: {
           Value v;
           if (!string(v)) return false;
-          flushStaged();
-          cell(st.col);
-          appendCsvField(*out_, v.str);
+          st_->cell(st.col);
+          st_->field(v.str);
           break;
         }
         case K::OtherScalar: {
           Value v;
           if (!scalarField(*st.field, v, st.depth)) return false;
-          flushStaged();
-          cell(st.col);
-          if (v.kind == VKind::String) appendCsvField(*out_, v.str);
-          else appendScalar(*out_, v);
+          st_->cell(st.col);
+          if (v.kind == VKind::String) st_->field(v.str);
+          else appendScalar(st_->row(), v);
           break;
         }
         case K::Array:
-          flushStaged();
           if (!arrayCells(*st.field, *st.node)) return false;
           break;
         case K::Json:
-          flushStaged();
           if (!jsonCell(*st.field, st.col, st.depth, st.field->isArray)) return false;
           break;
         case K::Empty:
@@ -485,14 +437,10 @@ class Reader {
     return true;
   }
 
-  static constexpr size_t kStage = 512;
-  char stage_[kStage];
-  size_t staged_ = 0;
   const ros2::Schema& s_;
   std::string_view d_;
   ValueTree& t_;
-  std::string* out_ = nullptr;
-  uint32_t next_ = 0;
+  CellStage* st_ = nullptr;  // row(): where the cells go
   std::string json_;
   size_t pos_ = 0;
   bool big_ = false;
@@ -534,7 +482,7 @@ std::shared_ptr<const CdrRowPlan> CdrDecoder::compile(const LayoutNode& root) co
   return plan;
 }
 
-Status CdrDecoder::writeRow(std::string_view data, const CdrRowPlan& plan, uint32_t columns, std::string& row,
+Status CdrDecoder::writeRow(std::string_view data, const CdrRowPlan& plan, uint32_t columns, CellStage& row,
                            ValueTree& scratch) const {
   Reader r(schema_, data, scratch);
   return r.row(plan, columns, row);

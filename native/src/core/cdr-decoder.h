@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cell-stage.h"
 #include "layout.h"
 #include "ros2msg.h"
 #include "status.h"
@@ -36,7 +37,7 @@ class CdrDecoder {
   // Writes ",cell" for each of `columns` columns of the plan's layout
   // straight from the CDR bytes: the same text and the same errors as
   // decode() followed by Layout::flatten(), without building the tree.
-  Status writeRow(std::string_view data, const CdrRowPlan& plan, uint32_t columns, std::string& row,
+  Status writeRow(std::string_view data, const CdrRowPlan& plan, uint32_t columns, CellStage& row,
                   ValueTree& scratch) const;
 
  private:

@@ -65,14 +65,7 @@ void ChunkBuffers::give(std::string&& s) {
 void appendCsvField(std::string& out, std::string_view f) {
   // RFC 4180 section 2: fields with comma, quote, CR or LF are quoted and
   // quotes inside are doubled.
-  bool plain = true;
-  for (char c : f) {
-    if (c == ',' || c == '"' || c == '\r' || c == '\n') {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) {
+  if (csvPlain(f)) {
     out.append(f);
     return;
   }

@@ -28,6 +28,13 @@ class ChunkSink {
 };
 
 void appendCsvField(std::string& out, std::string_view field);
+// True when `field` needs no quotes (no comma, quote, CR or LF).
+inline bool csvPlain(std::string_view field) {
+  for (char c : field) {
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') return false;
+  }
+  return true;
+}
 
 // Process-wide spare CSV chunk buffers. A chunk buffer written for the
 // first time costs a page fault per 4 KiB (expensive on virtual machines);

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "cdr-decoder.h"
+#include "cell-stage.h"
 #include "csv-writer.h"
 #include "json-parser.h"
 #include "protobuf-decoder.h"
@@ -76,25 +77,20 @@ LayoutNode jsonSchemaNode(const ValueTree& t, const Value& s, std::string name, 
 // or nothing.
 class JsonRowWriter {
  public:
-  JsonRowWriter(std::string_view s, std::string& out) : s_(s), out_(out) {}
+  JsonRowWriter(std::string_view s, CellStage& out) : s_(s), out_(out) {}
 
   bool row(const LayoutNode& root, uint32_t columns) {
     ws();
     if (!object(root)) return false;
     ws();
     if (p_ != s_.size()) return false;
-    if (next_ < columns) out_.append(columns - next_, ',');
+    out_.finish(columns);
     return true;
   }
 
  private:
   void ws() {
     while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\n' || s_[p_] == '\r' || s_[p_] == '\t')) ++p_;
-  }
-  void cell(uint32_t col) {
-    if (col == next_) out_.push_back(',');
-    else out_.append(col - next_ + 1, ',');
-    next_ = col + 1;
   }
   // A string without escapes (the parser's view of it is these bytes).
   bool plainString(std::string_view& out) {
@@ -146,21 +142,21 @@ class JsonRowWriter {
       case '"': {
         std::string_view v;
         if (!plainString(v)) return false;
-        cell(n.col);
-        appendCsvField(out_, v);
+        out_.cell(n.col);
+        out_.field(v);
         return true;
       }
       case 't':
         if (s_.substr(p_, 4) != "true") return false;
         p_ += 4;
-        cell(n.col);
-        out_ += "true";
+        out_.cell(n.col);
+        out_.put("true");
         return true;
       case 'f':
         if (s_.substr(p_, 5) != "false") return false;
         p_ += 5;
-        cell(n.col);
-        out_ += "false";
+        out_.cell(n.col);
+        out_.put("false");
         return true;
       case 'n':  // null: the cell stays empty
         if (s_.substr(p_, 4) != "null") return false;
@@ -182,27 +178,26 @@ class JsonRowWriter {
       // Integers the parser reads exactly and prints as these very digits.
       bool canonical = t.intLen <= 18 && (t.intLen == 1 || s_[t.digits] != '0') && !(t.negative && text == "-0");
       if (!canonical) return false;
-      cell(n.col);
-      out_.append(text);
+      out_.cell(n.col);
+      out_.put(text);
       return true;
     }
     if (t.isCell) {
-      cell(n.col);
-      out_.append(text);
+      out_.cell(n.col);
+      out_.put(text);
       return true;
     }
     double d;
     auto r = std::from_chars(text.data(), text.data() + text.size(), d);
     if (r.ec != std::errc() || r.ptr != text.data() + text.size()) return false;
-    cell(n.col);
-    appendFloatCell(out_, d, false);
+    out_.cell(n.col);
+    out_.used(writeFloatCell(out_.room(kMaxFloatText), d, false));
     return true;
   }
 
   std::string_view s_;
-  std::string& out_;
+  CellStage& out_;
   size_t p_ = 0;
-  uint32_t next_ = 0;
 };
 
 class JsonDecoder : public MessageDecoder {
@@ -217,15 +212,14 @@ class JsonDecoder : public MessageDecoder {
   Status decode(std::string_view data, ValueTree& tree, uint32_t& root) const override {
     return parseJson(data, tree, root);
   }
-  bool writeRow(std::string_view data, const Layout& layout, std::string& row, ValueTree&, Status& status) const override {
+  bool writeRow(std::string_view data, const Layout& layout, CellStage& row, ValueTree&, Status& status) const override {
     // Given up for good once 64 messages in a row did not fit their layout
     // (members in another order than the schema's, say), so such a topic
     // pays for no more than 64 tries.
     if (layout.rootIsValue() || misses_.load(std::memory_order_relaxed) >= kMaxMisses) return false;
-    size_t start = row.size();
-    JsonRowWriter w(data, row);
-    if (!w.row(layout.root(), static_cast<uint32_t>(layout.columns().size()))) {
-      row.resize(start);
+    CellStage::Mark start = row.mark();
+    if (!JsonRowWriter(data, row).row(layout.root(), static_cast<uint32_t>(layout.columns().size()))) {
+      row.rewind(start);
       misses_.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
@@ -255,7 +249,7 @@ class JsonDecoder : public MessageDecoder {
 class Ros2Decoder : public MessageDecoder {
  public:
   explicit Ros2Decoder(ros2::Schema s) : cdr_(std::move(s)) {}
-  bool writeRow(std::string_view data, const Layout& layout, std::string& row, ValueTree& scratch,
+  bool writeRow(std::string_view data, const Layout& layout, CellStage& row, ValueTree& scratch,
                 Status& status) const override {
     if (layout.rootIsValue()) return false;
     // One topic, one layout: its plan is made by the first row (rows may be

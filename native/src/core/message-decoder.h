@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "cell-stage.h"
 #include "layout.h"
 #include "status.h"
 #include "value.h"
@@ -25,8 +26,9 @@ class MessageDecoder {
   // tree) do so here: ",cell" per column of the resolved `layout`, exactly
   // what flatten() of the decoded tree writes, and return true with `status`
   // set. `scratch` is for parts that still need a tree. On a decode error the
-  // row holds partial cells; the caller cuts it. Others return false.
-  virtual bool writeRow(std::string_view data, const Layout& layout, std::string& row, ValueTree& scratch,
+  // row holds partial cells; the caller cuts it. Others (and a decoder that
+  // declines this message) return false, having written nothing.
+  virtual bool writeRow(std::string_view data, const Layout& layout, CellStage& row, ValueTree& scratch,
                         Status& status) const {
     (void)data; (void)layout; (void)row; (void)scratch; (void)status;
     return false;

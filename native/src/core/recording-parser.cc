@@ -1,5 +1,7 @@
 #include "recording-parser.h"
 
+#include "cell-stage.h"
+
 #include <charconv>
 #include <cstring>
 
@@ -12,50 +14,55 @@ constexpr uint32_t kProblemsPerTopic = 5;
 // A batch is written out once it holds this many message bytes.
 constexpr size_t kBatchBytes = 2u << 20;
 
-// "log_time,publish_time,sequence" in one append (small appends showed up
-// in profiles).
-void appendRecordColumns(std::string& row, uint64_t logTime, uint64_t publishTime, uint32_t sequence) {
-  char buf[64];
-  char* p = std::to_chars(buf, buf + 20, logTime).ptr;
+// "log_time,publish_time,sequence" written at `p` (room for 64 bytes); returns the end.
+char* writeRecordColumns(char* p, uint64_t logTime, uint64_t publishTime, uint32_t sequence) {
+  char* start = p;
+  p = std::to_chars(p, p + 20, logTime).ptr;
   *p++ = ',';
   if (publishTime == logTime) {  // recorders often stamp both alike: copy the digits
-    size_t n = static_cast<size_t>(p - 1 - buf);
-    std::memcpy(p, buf, n);
+    size_t n = static_cast<size_t>(p - 1 - start);
+    std::memcpy(p, start, n);
     p += n;
   } else {
     p = std::to_chars(p, p + 20, publishTime).ptr;
   }
   *p++ = ',';
-  p = std::to_chars(p, p + 10, sequence).ptr;
-  row.append(buf, static_cast<size_t>(p - buf));
+  return std::to_chars(p, p + 10, sequence).ptr;
 }
 
 // One CSV line: the three record columns, the flattened fields, CRLF.
 void appendRow(std::string& row, const Layout& layout, const ValueTree& tree, const Value& v, uint64_t logTime,
                uint64_t publishTime, uint32_t sequence) {
-  appendRecordColumns(row, logTime, publishTime, sequence);
+  char buf[64];
+  row.append(buf, static_cast<size_t>(writeRecordColumns(buf, logTime, publishTime, sequence) - buf));
   layout.flatten(tree, v, row);
   row += "\r\n";
 }
 
 // The CSV line of a message whose topic layout is resolved, appended to
-// `row`: written by the decoder straight from the bytes where it can, else
-// decoded into `tree` and flattened. On a decode error nothing is appended.
+// `row`: written by the decoder straight from the bytes where it can (record
+// columns, cells and CRLF staged and appended together), else decoded into
+// `tree` and flattened. On a decode error nothing is appended.
 Status writeRow(const MessageDecoder& decoder, const Layout& layout, std::string_view data, uint64_t logTime,
                 uint64_t publishTime, uint32_t sequence, ValueTree& tree, std::string& row) {
   size_t start = row.size();
-  appendRecordColumns(row, logTime, publishTime, sequence);
   Status st;
-  if (!decoder.writeRow(data, layout, row, tree, st)) {
+  bool direct;
+  {
+    CellStage stage(row);
+    stage.used(writeRecordColumns(stage.room(64), logTime, publishTime, sequence));
+    direct = decoder.writeRow(data, layout, stage, tree, st);
+    if (direct && st.ok()) stage.put("\r\n");
+  }
+  if (!direct) {
     uint32_t root = 0;
     st = decoder.decode(data, tree, root);
-    if (st.ok()) layout.flatten(tree, tree.nodes[root], row);
+    if (st.ok()) {
+      layout.flatten(tree, tree.nodes[root], row);
+      row += "\r\n";
+    }
   }
-  if (!st.ok()) {
-    row.resize(start);
-    return st;
-  }
-  row += "\r\n";
+  if (!st.ok()) row.resize(start);
   return st;
 }
 
