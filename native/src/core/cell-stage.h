@@ -30,7 +30,7 @@ class CellStage {
       row_.append(commas, ',');
     } else {
       char* p = room(commas);
-      std::memset(p, ',', commas);
+      for (uint32_t k = 0; k < commas; ++k) p[k] = ',';  // mostly one: no memset call
       n_ += commas;
     }
     next_ = col + 1;
