@@ -43,6 +43,7 @@ class CellStage {
   void used(const char* end) { n_ = static_cast<size_t>(end - buf_); }
   // Text as it is.
   void put(std::string_view s) {
+    if (s.empty()) return;  // an empty view may have no data pointer: memcpy must not see it
     if (s.size() > kCap / 2) {
       flush();
       row_.append(s);
