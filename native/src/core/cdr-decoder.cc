@@ -38,7 +38,7 @@ Prim primOf(ros2::Type t) {
 // type in `kind`; the rest keep the field and its layout node for the code
 // the tree walk uses.
 struct CdrRowPlan {
-  enum class Kind : uint8_t { F64, F32, I8, I16, I32, I64, U8, U16, U32, U64, Bool, String, OtherScalar, F64Array, Array, Json, Empty };
+  enum class Kind : uint8_t { F64, F32, I8, I16, I32, I64, U8, U16, U32, U64, Bool, String, OtherScalar, Array, Json, Empty };
   struct Step {
     Kind kind;
     uint32_t col;
@@ -95,11 +95,9 @@ bool planStruct(const ros2::Schema& s, int defIndex, const LayoutNode& n, int de
         plan.steps.push_back({CdrRowPlan::Kind::Json, c.col, depth, &f, &c});
         break;
       case LayoutNode::Kind::Blob:
-      case LayoutNode::Kind::NumArray: {
-        bool f64 = c.kind == LayoutNode::Kind::NumArray && f.type == ros2::Type::Float64;
-        plan.steps.push_back({f64 ? CdrRowPlan::Kind::F64Array : CdrRowPlan::Kind::Array, c.col, depth, &f, &c});
+      case LayoutNode::Kind::NumArray:
+        plan.steps.push_back({CdrRowPlan::Kind::Array, c.col, depth, &f, &c});
         break;
-      }
     }
   }
   return true;
@@ -317,16 +315,24 @@ class Reader {
     if (c.kind == LayoutNode::Kind::NumArray) {
       uint32_t k = static_cast<uint32_t>(c.expand > 0 ? c.expand : 0);
       size_t at = pos_;
-      for (uint32_t e = 0; e < k && e < n; ++e) {
-        st_->cell(col + e);
-        appendScalar(st_->row(), ValueTree::fromRaw(p, raw(sz)));
+      if (p == Prim::Float64) {  // covariance matrices: staged, without a Value per cell
+        for (uint32_t e = 0; e < k && e < n; ++e) {
+          uint64_t r = raw(8);
+          double d;
+          std::memcpy(&d, &r, 8);
+          stagedFloat(col + e, d, false);
+        }
+      } else {
+        for (uint32_t e = 0; e < k && e < n; ++e) {
+          st_->cell(col + e);
+          appendScalar(st_->row(), ValueTree::fromRaw(p, raw(sz)));
+        }
       }
       pos_ = at;
     }
     pos_ += static_cast<size_t>(n) * sz;
     return true;
   }
-
 
   void stagedFloat(uint32_t col, double d, bool f32) {
     st_->cell(col);
@@ -373,9 +379,6 @@ class Reader {
           st_->put(b ? "true" : "false");
           break;
         }
-        case K::F64Array:
-          if (!stagedFloatArray(*st.field, *st.node)) return false;
-          break;
         case K::String: {
           Value v;
           if (!string(v)) return false;
@@ -417,26 +420,6 @@ class Reader {
     stagedInt<uint64_t>(col, raw(sz));
     return true;
   }
-  // arrayCells() of a float64 NumArray, staged.
-  bool stagedFloatArray(const ros2::Field& f, const LayoutNode& c) {
-    uint32_t n = f.length;
-    if (!f.fixed && !u32(n)) return false;
-    if (n > 0 && !align(align8_)) return false;
-    if (!need(static_cast<uint64_t>(n) * 8)) return false;
-    uint32_t col = c.col;
-    if (c.lenCol) stagedInt<uint64_t>(col++, n);
-    uint32_t k = static_cast<uint32_t>(c.expand > 0 ? c.expand : 0);
-    size_t at = pos_;
-    for (uint32_t e = 0; e < k && e < n; ++e) {
-      uint64_t r = raw(8);
-      double d;
-      std::memcpy(&d, &r, 8);
-      stagedFloat(col + e, d, false);
-    }
-    pos_ = at + static_cast<size_t>(n) * 8;
-    return true;
-  }
-
   const ros2::Schema& s_;
   std::string_view d_;
   ValueTree& t_;

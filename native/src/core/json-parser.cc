@@ -10,10 +10,6 @@ namespace {
 
 constexpr int kMaxDepth = 256;
 
-// Exact powers of ten as doubles (10^22 is the largest exactly representable).
-constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 class JsonParser {
  public:
   JsonParser(std::string_view s, ValueTree& t) : s_(s), t_(t) {}
@@ -305,7 +301,7 @@ double jsonCellValue(std::string_view s, const JsonNumberText& n) {
   uint64_t m = 0;
   for (size_t i = n.digits; i < n.digits + n.intLen; ++i) m = m * 10 + static_cast<uint64_t>(s[i] - '0');
   for (size_t i = n.frac; i < n.frac + n.fracLen; ++i) m = m * 10 + static_cast<uint64_t>(s[i] - '0');
-  double d = static_cast<double>(m) / kPow10[n.fracLen];
+  double d = static_cast<double>(m) / kExactPow10[n.fracLen];
   return n.negative ? -d : d;
 }
 

@@ -146,27 +146,24 @@ class JsonRowWriter {
         out_.field(v);
         return true;
       }
-      case 't':
-        if (s_.substr(p_, 4) != "true") return false;
-        p_ += 4;
-        out_.cell(n.col);
-        out_.put("true");
-        return true;
-      case 'f':
-        if (s_.substr(p_, 5) != "false") return false;
-        p_ += 5;
-        out_.cell(n.col);
-        out_.put("false");
-        return true;
-      case 'n':  // null: the cell stays empty
-        if (s_.substr(p_, 4) != "null") return false;
-        p_ += 4;
-        return true;
+      case 't': return literal("true", n);
+      case 'f': return literal("false", n);
+      case 'n': return literal("null", n);
       case '[':
         return false;
       default:
         return number(n);
     }
+  }
+  // `word` at the cursor: its own text as the cell, except null (the cell stays empty).
+  bool literal(std::string_view word, const LayoutNode& n) {
+    if (s_.substr(p_, word.size()) != word) return false;
+    p_ += word.size();
+    if (word != "null") {
+      out_.cell(n.col);
+      out_.put(word);
+    }
+    return true;
   }
   bool number(const LayoutNode& n) {
     size_t start = p_;

@@ -100,15 +100,10 @@ inline int stripZeros(uint64_t& x) {
   return tz;
 }
 
-// Exact powers of ten as doubles (10^22 is the largest exactly representable).
-constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 // Writes the text of a short decimal (at most 9-10 significant digits, as
 // sensors write them) with 1e-3 <= |d| < 1e9 and d not integral at `p` and
-// returns its end, or returns null: then
-// std::to_chars writes it (full-precision values, measured faster there than
-// any search of ours). With k decimals chosen for ~10 digits, n = round(d *
+// returns its end, or returns null: then writeShortestDouble writes it
+// (full-precision values). With k decimals chosen for ~10 digits, n = round(d *
 // 10^k) is below 2^53 and 10^k is exact, so n / 10^k == d is decided exactly
 // (Clinger's fast path): the decimal n * 10^-k reads back as d. A decimal of
 // at most 15 digits that reads back as d is unique (DBL_DIG), so n with its
@@ -123,13 +118,13 @@ char* writeShortFixed(char* p, double d) {
   int e10 = (e2 * 315653) >> 20;  // floor(e2 * log10 2): floor(log10 a) or one less
   int k = 9 - e10;                // 10 or 11 significant digits, so |x| < 1e11
   if (k < 1 || k > 22) return nullptr;
-  double x = d * kPow10[k];
+  double x = d * kExactPow10[k];
   int64_t n = static_cast<int64_t>(x < 0 ? x - 0.5 : x + 0.5);
   // A decimal that reads back as d is within 1.2e-5 of x here (half an ulp
   // of d scaled, plus the product's rounding): anything farther from an
   // integer is not short, and most full-precision values leave at this test.
   if (std::fabs(x - static_cast<double>(n)) > 1e-4) return nullptr;
-  if (static_cast<double>(n) / kPow10[k] != d) return nullptr;
+  if (static_cast<double>(n) / kExactPow10[k] != d) return nullptr;
   uint64_t mag = n < 0 ? static_cast<uint64_t>(-n) : static_cast<uint64_t>(n);
   int decimals = k - stripZeros(mag);
   if (decimals <= 0) return nullptr;
@@ -203,7 +198,6 @@ void appendFloat(std::string& out, const Value& v, bool json) {
 
 }  // namespace
 
-void appendFloatCell(std::string& out, double d, bool f32) { appendFloatValue(out, d, f32, false); }
 char* writeFloatCell(char* p, double d, bool f32) { return writeFloatValue(p, d, f32, false); }
 
 void appendScalar(std::string& out, const Value& v) {

@@ -23,6 +23,10 @@ enum class Prim : uint8_t { Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int
 
 size_t primSize(Prim p);
 
+// Exact powers of ten as doubles (10^22 is the largest exactly representable).
+inline constexpr double kExactPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 struct Value {
   VKind kind = VKind::Null;
   Prim elem = Prim::UInt8;  // PrimArray only
@@ -77,10 +81,8 @@ class ValueTree {
 // shortest form that round-trips, booleans true/false, strings raw.
 void appendScalar(std::string& out, const Value& v);
 // The cell appendScalar writes for a float (f32: a float32's value),
-// without a Value around it.
-void appendFloatCell(std::string& out, double d, bool f32);
-// The same float cell written at `p`, which has room for kMaxFloatText
-// bytes; returns its end.
+// without a Value around it, written at `p`, which has room for
+// kMaxFloatText bytes; returns its end.
 constexpr size_t kMaxFloatText = 32;
 char* writeFloatCell(char* p, double d, bool f32);
 // Appends compact JSON for any node (objects, arrays, primitive arrays).
