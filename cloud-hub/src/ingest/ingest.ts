@@ -39,8 +39,9 @@ export class Ingest {
     if (data.length !== e.byte_length) {
       throw new IngestError('LENGTH_MISMATCH', `vehicle ${vin} chunk ${id}: envelope says ${e.byte_length} bytes, got ${data.length}`);
     }
-    const zstd = e.content_encoding === 'zstd' && e.raw_length <= this.d.maxRawChunkBytes;
-    const facts = await (this.d.content ? this.d.content.inspect(data, zstd ? e.raw_length : undefined) : inspectContent(data, zstd ? e.raw_length : undefined));
+    // zstd is decoded with the sha256 (off the event loop), unless it claims more than the limit (refused below).
+    const zstdRawLength = e.content_encoding === 'zstd' && e.raw_length <= this.d.maxRawChunkBytes ? e.raw_length : undefined;
+    const facts = await (this.d.content?.inspect(data, zstdRawLength) ?? inspectContent(data, zstdRawLength));
     const sha = facts.sha256;
     if (sha !== e.sha256) {
       throw new IngestError('SHA256_MISMATCH', `vehicle ${vin} chunk ${id}: sha256 of the bytes is ${sha}, envelope says ${e.sha256}`);
