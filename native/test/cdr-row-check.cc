@@ -14,6 +14,7 @@
 
 #include "core/cdr-decoder.h"
 #include "core/layout.h"
+#include "core/recording-parser.h"
 #include "core/ros2msg.h"
 #include "core/stream-reader.h"
 
@@ -64,59 +65,69 @@ void damage(const Topic& t, std::string_view data, const std::string& what) {
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Checks every CDR message of one MCAP file with layouts whose arrays expand
+// into columns up to `arrayLimit` elements (longer ones go to JSON columns).
+size_t checkFile(const char* file, uint32_t arrayLimit) {
   size_t messages = 0;
-  for (int i = 1; i < argc; ++i) {
-    std::ifstream f(argv[i], std::ios::binary);
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    argus::mcap::StreamReader reader;
-    reader.append(bytes.data(), bytes.size());
-    reader.finish();
-    std::map<uint16_t, argus::mcap::Schema> schemas;
-    std::map<uint16_t, Topic> topics;  // by channel id
-    argus::mcap::Record rec;
-    while (reader.next(rec) == argus::mcap::ReadResult::Record) {
-      using argus::mcap::Opcode;
-      if (rec.opcode == static_cast<uint8_t>(Opcode::Schema)) {
-        const auto& s = std::get<argus::mcap::Schema>(rec.body);
-        schemas[s.id] = s;
-      } else if (rec.opcode == static_cast<uint8_t>(Opcode::Channel)) {
-        const auto& c = std::get<argus::mcap::Channel>(rec.body);
-        auto s = schemas.find(c.schemaId);
-        if (c.messageEncoding != "cdr" || s == schemas.end() || s->second.encoding != "ros2msg" || topics.count(c.id)) continue;
-        argus::ros2::Schema parsed;
-        if (!argus::ros2::parseSchema(s->second.name, s->second.data, parsed).ok()) continue;
-        topics[c.id].cdr = std::make_unique<argus::CdrDecoder>(std::move(parsed));
-      } else if (rec.opcode == static_cast<uint8_t>(Opcode::Message)) {
-        const auto& m = std::get<argus::mcap::Message>(rec.body);
-        auto it = topics.find(m.channelId);
-        if (it == topics.end()) continue;
-        Topic& t = it->second;
-        if (!t.layout) {
-          argus::ValueTree tree;
-          uint32_t root = 0;
-          if (!t.cdr->decode(m.data, tree, root).ok()) continue;
-          t.layout = std::make_unique<argus::Layout>(t.cdr->layout(), 4);
-          t.layout->resolve(tree, tree.nodes[root]);
-          t.plan = t.cdr->compile(t.layout->root());
-          if (!t.plan) {
-            std::printf("MISMATCH %s channel %u: no plan\n", argv[i], m.channelId);
-            ++mismatches;
-            continue;
-          }
+  std::ifstream f(file, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  argus::mcap::StreamReader reader;
+  reader.append(bytes.data(), bytes.size());
+  reader.finish();
+  std::map<uint16_t, argus::mcap::Schema> schemas;
+  std::map<uint16_t, Topic> topics;  // by channel id
+  argus::mcap::Record rec;
+  while (reader.next(rec) == argus::mcap::ReadResult::Record) {
+    using argus::mcap::Opcode;
+    if (rec.opcode == static_cast<uint8_t>(Opcode::Schema)) {
+      const auto& s = std::get<argus::mcap::Schema>(rec.body);
+      schemas[s.id] = s;
+    } else if (rec.opcode == static_cast<uint8_t>(Opcode::Channel)) {
+      const auto& c = std::get<argus::mcap::Channel>(rec.body);
+      auto s = schemas.find(c.schemaId);
+      if (c.messageEncoding != "cdr" || s == schemas.end() || s->second.encoding != "ros2msg" || topics.count(c.id)) continue;
+      argus::ros2::Schema parsed;
+      if (!argus::ros2::parseSchema(s->second.name, s->second.data, parsed).ok()) continue;
+      topics[c.id].cdr = std::make_unique<argus::CdrDecoder>(std::move(parsed));
+    } else if (rec.opcode == static_cast<uint8_t>(Opcode::Message)) {
+      const auto& m = std::get<argus::mcap::Message>(rec.body);
+      auto it = topics.find(m.channelId);
+      if (it == topics.end()) continue;
+      Topic& t = it->second;
+      if (!t.layout) {
+        argus::ValueTree tree;
+        uint32_t root = 0;
+        if (!t.cdr->decode(m.data, tree, root).ok()) continue;
+        t.layout = std::make_unique<argus::Layout>(t.cdr->layout(), arrayLimit);
+        t.layout->resolve(tree, tree.nodes[root]);
+        t.plan = t.cdr->compile(t.layout->root());
+        if (!t.plan) {
+          std::printf("MISMATCH %s channel %u: no plan\n", file, m.channelId);
+          ++mismatches;
+          continue;
         }
-        ++messages;
-        std::string what = std::string(argv[i]) + " channel " + std::to_string(m.channelId) + " seq " + std::to_string(m.sequence);
-        compare(t, m.data, what);
-        if (t.damaged < 3 && m.data.size() <= 4096) {
-          ++t.damaged;
-          damage(t, m.data, what);
-        }
+      }
+      ++messages;
+      std::string what = std::string(file) + " (arrays to " + std::to_string(arrayLimit) + ") channel " + std::to_string(m.channelId) + " seq " + std::to_string(m.sequence);
+      compare(t, m.data, what);
+      if (t.damaged < 3 && m.data.size() <= 4096) {
+        ++t.damaged;
+        damage(t, m.data, what);
       }
     }
   }
+  return messages;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // 4: the arrays of the reference topics (covariances, 9 and 36) become JSON
+  // columns; the parser's default: they are expanded into cells.
+  const uint32_t limits[] = {4, argus::ParseOptions{}.arrayExpandLimit};
+  size_t messages = 0;
+  for (int i = 1; i < argc; ++i)
+    for (uint32_t limit : limits) messages += checkFile(argv[i], limit);
   std::printf("%zu messages, %zu rows compared, %zu mismatches between plan and decode + flatten\n", messages, variants, mismatches);
   return mismatches == 0 && messages > 0 ? 0 : 1;
 }

@@ -34,6 +34,20 @@ Prim primOf(ros2::Type t) {
 
 }  // namespace
 
+// The text of a float64 array as last written for one layout node (see
+// Reader::float64Cells), per thread: parsers on different threads never share
+// a slot.
+struct Float64ArrayText {
+  static constexpr uint32_t kMaxElems = 36;  // a 6x6 covariance
+  uint32_t elems = 0;                        // 0: empty
+  bool bigEndian = false;
+  size_t textLen = 0;
+  char wire[kMaxElems * 8];
+  char text[kMaxElems * (kMaxFloatText + 1)];
+};
+constexpr size_t kFloat64ArraySlots = 16;
+thread_local Float64ArrayText tFloat64Arrays[kFloat64ArraySlots];
+
 // One field of a row plan, in wire order. Primitive scalars carry their
 // type in `kind`; the rest keep the field and its layout node for the code
 // the tree walk uses.
@@ -315,13 +329,8 @@ class Reader {
     if (c.kind == LayoutNode::Kind::NumArray) {
       uint32_t k = static_cast<uint32_t>(c.expand > 0 ? c.expand : 0);
       size_t at = pos_;
-      if (p == Prim::Float64) {  // covariance matrices: staged, without a Value per cell
-        for (uint32_t e = 0; e < k && e < n; ++e) {
-          uint64_t r = raw(8);
-          double d;
-          std::memcpy(&d, &r, 8);
-          stagedFloat(col + e, d, false);
-        }
+      if (p == Prim::Float64) {  // covariance matrices: their text, without a Value per cell
+        float64Cells(c, col, k < n ? k : n);
       } else {
         for (uint32_t e = 0; e < k && e < n; ++e) {
           st_->cell(col + e);
@@ -332,6 +341,45 @@ class Reader {
     }
     pos_ += static_cast<size_t>(n) * sz;
     return true;
+  }
+
+  // Writes `m` float64 cells from the wire at pos_ (not moved) in columns
+  // col.. . Covariance matrices rarely change from one message to the next
+  // (most drivers publish configured constants), so the text of each array is
+  // kept per layout node and reused while the array's bytes are the same: one
+  // compare and one copy instead of formatting m cells. The text depends only
+  // on the bytes, their byte order and m, which the reuse checks; the node
+  // only picks the slot.
+  void float64Cells(const LayoutNode& node, uint32_t col, uint32_t m) {
+    if (m == 0) return;
+    const size_t bytes = size_t{m} * 8;
+    if (m > Float64ArrayText::kMaxElems) {
+      for (uint32_t e = 0; e < m; ++e) stagedFloat(col + e, rawFloat64(pos_ + size_t{e} * 8), false);
+      return;
+    }
+    Float64ArrayText& slot = tFloat64Arrays[(reinterpret_cast<uintptr_t>(&node) >> 4) % kFloat64ArraySlots];
+    const char* wire = d_.data() + pos_;
+    if (!(slot.elems == m && slot.bigEndian == big_ && std::memcmp(slot.wire, wire, bytes) == 0)) {
+      char* p = slot.text;
+      for (uint32_t e = 0; e < m; ++e) {
+        if (e > 0) *p++ = ',';
+        p = writeFloatCell(p, rawFloat64(pos_ + size_t{e} * 8), false);
+      }
+      slot.textLen = static_cast<size_t>(p - slot.text);
+      std::memcpy(slot.wire, wire, bytes);
+      slot.elems = m;
+      slot.bigEndian = big_;
+    }
+    st_->cells(col, m, std::string_view(slot.text, slot.textLen));
+  }
+  double rawFloat64(size_t at) {
+    size_t keep = pos_;
+    pos_ = at;
+    uint64_t r = raw(8);
+    pos_ = keep;
+    double d;
+    std::memcpy(&d, &r, 8);
+    return d;
   }
 
   void stagedFloat(uint32_t col, double d, bool f32) {

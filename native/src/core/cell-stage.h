@@ -35,6 +35,13 @@ class CellStage {
     }
     next_ = col + 1;
   }
+  // `count` cells from column `col` on at once: `text` holds their texts
+  // with the count - 1 commas between them.
+  void cells(uint32_t col, uint32_t count, std::string_view text) {
+    cell(col);
+    put(text);
+    next_ = col + count;
+  }
   // Room for `n` (at most kCap / 2) more bytes; say how many were written with used().
   char* room(size_t n) {
     if (n_ + n > kCap) flush();
