@@ -78,7 +78,7 @@
     {
       "target_name": "argus_native",
       "dependencies": ["argus_core"],
-      "sources": ["src/binding.cc", "src/chunk-compressor.cc", "src/record-reader.cc"],
+      "sources": ["src/binding.cc", "src/chunk-compressor.cc", "src/file-batch.cc", "src/record-reader.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "src"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-O3"],

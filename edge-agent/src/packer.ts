@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseRecording, releaseChunk, type ParseOptions } from '@argus/native';
+import { fileBatch, parseRecording, releaseChunk, type CsvChunk, type FileOp, type ParseOptions } from '@argus/native';
 import { encodeChunkFrameHead, type BatchManifest, type ChunkEnvelope, type Logger, type ManifestFile } from '@argus/shared';
 import { writeFileAtomic } from './atomic-file.js';
 import { batchIdFor } from './batch-id.js';
@@ -64,6 +64,18 @@ async function packInto(file: string, size: number, work: string, o: PackOptions
   const codec = o.codec ?? DEFAULT_CODEC;
   // zstd runs on the parse thread (the CSV text never reaches JS, its buffer is reused at once); gzip in JS.
   const gen = parseRecording(file, codec.encoding === 'zstd' ? { ...o.parse, compress: { encoding: 'zstd', level: codec.level } } : o.parse);
+  // Frames are written a few at a time, each group in one native task (fileBatch): one trip off
+  // the event loop per group instead of an open, a writev and a close per frame.
+  const toStage: { op: FileOp; chunk: CsvChunk | null }[] = [];
+  let toStageBytes = 0;
+  const stageFrames = async () => {
+    const group = toStage.splice(0);
+    toStageBytes = 0;
+    if (group.length === 0) return;
+    await fileBatch(group.map((g) => g.op));
+    // Written: free the chunks' bytes now (not at the next GC).
+    for (const g of group) if (g.chunk) releaseChunk(g.chunk);
+  };
   let next = await gen.next();
   let t0 = Date.now();
   while (!next.done) {
@@ -87,17 +99,19 @@ async function packInto(file: string, size: number, work: string, o: PackOptions
     // No fsync: a crash while packing redoes the whole pack (the journal still says 'detected').
     if (envelopes.length === 1) await mkdir(outboxPaths.chunks(work), { recursive: true });
     const slot = encodeChunkFrameHead({ ...staged, batch_id: PLACEHOLDER_BATCH_ID, chunk_count: Number.MAX_SAFE_INTEGER });
-    await writeFramed(outboxPaths.frame(work, fileId, c.index), slot, data);
+    toStage.push({ op: { op: 'write', path: outboxPaths.frame(work, fileId, c.index), data: [slot, data] }, chunk: data === c.csv ? c : null });
+    toStageBytes += data.length;
     frameBytes.set(fileId, (frameBytes.get(fileId) ?? 0) + slot.length + data.length);  // the frame's exact size
     pending.push({ fileId, index: c.index, headerBytes: slot.length - 8 });
-    // Staged and hashed: free the chunk's bytes now so the next chunks reuse them (not at the next GC).
-    if (data === c.csv) releaseChunk(c);
+    // (Staging releases the chunk: `data` is empty after this.)
+    if (toStage.length >= STAGE_GROUP_FRAMES || toStageBytes >= STAGE_GROUP_BYTES) await stageFrames();
     if (Date.now() - t0 > 2000) {
       o.log.info('packing', { file, chunks: envelopes.length });
       t0 = Date.now();
     }
     next = await gen.next();
   }
+  await stageFrames();
   const summary = next.value;
   const vehicle = vehicleInfoFromMetadata(summary.vehicle, file, o.vin);
   const batchId = batchIdFor(vehicle.vin, vehicle.drive_id ?? '', path.basename(file));
@@ -117,25 +131,23 @@ async function packInto(file: string, size: number, work: string, o: PackOptions
   const keep = new Set(final.files.map((f) => f.file_id));
   await rm(dir, { recursive: true, force: true });
   const frames: string[] = [];
+  let finish: FileOp[] = [];
   for (const [i, p] of pending.entries()) {
     if (!keep.has(p.fileId)) continue;
     const env = envelopes[i] as StagedEnvelope;
     const full: ChunkEnvelope = { ...env, batch_id: batchId, chunk_count: (files.get(p.fileId) as ManifestFile).chunk_count };
-    const staged = outboxPaths.frame(work, p.fileId, p.index);
     const target = outboxPaths.frame(dir, p.fileId, p.index);
     if (frames.length === 0) await mkdir(outboxPaths.chunks(dir), { recursive: true });
     // The final head goes into its slot in place and the file moves into the batch: the data is
     // written once.
-    const head = encodeChunkFrameHead(full, p.headerBytes);
-    const fh = await open(staged, 'r+');
-    try {
-      await fh.write(head, 0, head.length, 0);
-    } finally {
-      await fh.close();
-    }
-    await rename(staged, target);
+    finish.push({ op: 'patch', path: outboxPaths.frame(work, p.fileId, p.index), at: 0, data: encodeChunkFrameHead(full, p.headerBytes), renameTo: target });
     frames.push(path.basename(target));
+    if (finish.length >= FINISH_GROUP) {
+      await fileBatch(finish);
+      finish = [];
+    }
   }
+  await fileBatch(finish);
   // Every frame must be on disk before the manifest that declares the batch packed.
   await fsyncAll(frames.map((f) => path.join(outboxPaths.chunks(dir), f)), outboxPaths.chunks(dir));
   await writeFileAtomic(outboxPaths.manifest(dir), JSON.stringify(final));
@@ -148,16 +160,11 @@ type StagedEnvelope = Omit<ChunkEnvelope, 'batch_id' | 'chunk_count'>;
 /** Same length as every batch id (a UUID), for sizing envelope slots. */
 const PLACEHOLDER_BATCH_ID = '00000000-0000-0000-0000-000000000000';
 
-/** Writes a frame's head and data with one writev (no concatenated copy). */
-async function writeFramed(file: string, head: Buffer, data: Buffer): Promise<void> {
-  const fh = await open(file, 'w');
-  try {
-    const { bytesWritten } = await fh.writev([head, data]);
-    if (bytesWritten !== head.length + data.length) throw new Error(`${file}: short write (${bytesWritten} of ${head.length + data.length} bytes)`);
-  } finally {
-    await fh.close();
-  }
-}
+/** Frames staged per native task, and the compressed bytes held back for it at most. */
+const STAGE_GROUP_FRAMES = 8;
+const STAGE_GROUP_BYTES = 2 * 1024 * 1024;
+/** Frames finished (head written, moved into the batch) per native task. */
+const FINISH_GROUP = 256;
 
 /** Lists frame files of a packed batch (what remains in the outbox), sorted. */
 export async function remainingFrames(dir: string): Promise<string[]> {
@@ -168,24 +175,17 @@ export async function remainingFrames(dir: string): Promise<string[]> {
   }
 }
 
-/** fsyncs files (a few at a time, so the file system can batch its journal commits) and then their directory. */
+/**
+ * fsyncs files, then their directory. Four native tasks share the files, so
+ * several fsyncs are in flight and the file system can batch their journal
+ * commits; each task runs its share as plain syscalls.
+ */
 async function fsyncAll(files: string[], dir: string): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const fh = await open(files[next++] as string, 'r+');
-      try {
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  const dh = await open(dir, 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
-  }
+  const lanes = Math.min(FSYNC_LANES, files.length);
+  const shares = Array.from({ length: lanes }, (_, lane) => files.filter((_f, i) => i % lanes === lane).map((f): FileOp => ({ op: 'fsync', path: f })));
+  await Promise.all(shares.map((ops) => fileBatch(ops)));
+  await fileBatch([{ op: 'fsync', path: dir }]);
 }
+
+/** fsync tasks in flight at once (libuv's pool has four threads by default). */
+const FSYNC_LANES = 4;

@@ -55,6 +55,7 @@ interface Addon {
   Parser: new (options: unknown) => NativeParser;
   RecordReader: new (options?: { checkCrc?: boolean; yieldChunks?: boolean }) => NativeRecordReader;
   releaseChunk(csv: Buffer): boolean;
+  fileBatch(ops: import('./file-batch.js').FileOp[]): Promise<void>;
 }
 
 const require = createRequire(import.meta.url);

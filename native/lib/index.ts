@@ -3,6 +3,7 @@
  * a recording summary out. See parse.ts for the streaming entry points.
  */
 export { parseRecording, parseBuffer, releaseChunk } from './parse.js';
+export { fileBatch, type FileOp } from './file-batch.js';
 export { NativeParseError } from './native-parse-error.js';
 export { allCoreThreads, checkParseOptions } from './parse-options.js';
 export { addon, type RawRecord, type NativeRecordReader } from './addon.js';

@@ -397,11 +397,13 @@ Napi::Value ParserWrap::Finish(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Function DefineRecordReader(Napi::Env env);  // record-reader.cc
+Napi::Function DefineFileBatch(Napi::Env env);     // file-batch.cc
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Parser", ParserWrap::Define(env));
   exports.Set("RecordReader", DefineRecordReader(env));
   exports.Set("releaseChunk", Napi::Function::New(env, ReleaseChunk, "releaseChunk"));
+  exports.Set("fileBatch", DefineFileBatch(env));
   return exports;
 }
 
