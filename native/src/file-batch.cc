@@ -20,7 +20,9 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -148,10 +150,11 @@ bool runOp(const FileOp& op, Failure& f) {
 
 class FileBatchWorker : public Napi::AsyncWorker {
  public:
-  FileBatchWorker(Napi::Env env, Napi::Array ops, std::vector<FileOp> parsed)
-      : Napi::AsyncWorker(env, "argus:fileBatch"), deferred_(Napi::Promise::Deferred::New(env)), ops_(std::move(parsed)) {
-    keep_ = Napi::Persistent(ops.As<Napi::Object>());  // the Buffers stay alive (and in place) while we run
-  }
+  FileBatchWorker(Napi::Env env, std::vector<FileOp> parsed, std::vector<Napi::ObjectReference> keep)
+      : Napi::AsyncWorker(env, "argus:fileBatch"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        ops_(std::move(parsed)),
+        keep_(std::move(keep)) {}
   Napi::Promise promise() { return deferred_.Promise(); }
 
   void Execute() override {
@@ -180,22 +183,25 @@ class FileBatchWorker : public Napi::AsyncWorker {
 
  private:
   Napi::Promise::Deferred deferred_;
-  Napi::ObjectReference keep_;
   std::vector<FileOp> ops_;
+  std::vector<Napi::ObjectReference> keep_;  // every buffer an op points into: alive (and in place) while we run
   Failure failure_;
 };
 
-bool bytesOf(Napi::Value v, Bytes& out) {
+// Reads a Uint8Array (or Buffer) and holds a reference to it in `keep`, so
+// that it outlives the task even if JS drops or replaces it meanwhile.
+bool bytesOf(Napi::Value v, Bytes& out, std::vector<Napi::ObjectReference>& keep) {
   if (!v.IsTypedArray()) return false;
   Napi::TypedArray t = v.As<Napi::TypedArray>();
   if (t.TypedArrayType() != napi_uint8_array) return false;
   Napi::Uint8Array a = v.As<Napi::Uint8Array>();
   out = {a.Data(), a.ByteLength()};
+  keep.push_back(Napi::Persistent(v.As<Napi::Object>()));
   return true;
 }
 
 // Reads one op; returns "" or what is wrong with it.
-std::string parseOp(Napi::Value v, FileOp& op) {
+std::string parseOp(Napi::Value v, FileOp& op, std::vector<Napi::ObjectReference>& keep) {
   if (!v.IsObject()) return "is not an object";
   Napi::Object o = v.As<Napi::Object>();
   Napi::Value kind = o.Get("op");
@@ -211,7 +217,7 @@ std::string parseOp(Napi::Value v, FileOp& op) {
     Napi::Array arr = data.As<Napi::Array>();
     for (uint32_t i = 0; i < arr.Length(); ++i) {
       Bytes b{};
-      if (!bytesOf(arr.Get(i), b)) return "(write) needs data: Uint8Array[]";
+      if (!bytesOf(arr.Get(i), b, keep)) return "(write) needs data: Uint8Array[]";
       op.data.push_back(b);
     }
     return "";
@@ -219,7 +225,7 @@ std::string parseOp(Napi::Value v, FileOp& op) {
   if (k == "patch") {
     op.kind = FileOp::Kind::Patch;
     Bytes b{};
-    if (!bytesOf(o.Get("data"), b)) return "(patch) needs data: Uint8Array";
+    if (!bytesOf(o.Get("data"), b, keep)) return "(patch) needs data: Uint8Array";
     op.data.push_back(b);
     Napi::Value at = o.Get("at");
     if (!at.IsNumber()) return "(patch) needs at: a byte offset";
@@ -249,14 +255,15 @@ Napi::Value FileBatch(const Napi::CallbackInfo& info) {
   }
   Napi::Array ops = info[0].As<Napi::Array>();
   std::vector<FileOp> parsed(ops.Length());
+  std::vector<Napi::ObjectReference> keep;
   for (uint32_t i = 0; i < ops.Length(); ++i) {
-    std::string why = parseOp(ops.Get(i), parsed[i]);
+    std::string why = parseOp(ops.Get(i), parsed[i], keep);
     if (!why.empty()) {
       Napi::TypeError::New(env, "fileBatch: op " + std::to_string(i) + " " + why).ThrowAsJavaScriptException();
       return env.Undefined();
     }
   }
-  auto* w = new FileBatchWorker(env, ops, std::move(parsed));
+  auto* w = new FileBatchWorker(env, std::move(parsed), std::move(keep));
   Napi::Promise p = w->promise();
   w->Queue();
   return p;
