@@ -9,7 +9,7 @@
 // `upload_ratio` is every byte the agent sent on the wire (MQTT framing,
 // manifest and chunk frames, acknowledgements) over the recording's bytes.
 // Last line: JSON with the figures. Options: --duration S (default 1200), --runs N (zstd-1 packs, best
-// reported; default 3), --keep.
+// reported; default 5), --keep.
 import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -30,7 +30,7 @@ const PACK_CHILD = fileURLToPath(new URL('./pack-child.mjs', import.meta.url));
 const BUILD = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));
 const argv = process.argv.slice(2);
 const opt = (n: string) => (argv.includes(`--${n}`) ? argv[argv.indexOf(`--${n}`) + 1] : undefined);
-const RUNS = Math.max(1, Number(opt('runs') ?? 3));
+const RUNS = Math.max(1, Number(opt('runs') ?? 5));
 const CHUNK = Number(process.env['ARGUS_BENCH_CHUNK_BYTES'] ?? 1024 * 1024);
 const cpuS = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
