@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 
+import type { FileOp } from './file-batch.js';
 import type { CsvChunk, RecordingSummary } from './types.js';
 
 /** Fatal status from the C++ core. */
@@ -55,7 +56,7 @@ interface Addon {
   Parser: new (options: unknown) => NativeParser;
   RecordReader: new (options?: { checkCrc?: boolean; yieldChunks?: boolean }) => NativeRecordReader;
   releaseChunk(csv: Buffer): boolean;
-  fileBatch(ops: import('./file-batch.js').FileOp[]): Promise<void>;
+  fileBatch(ops: FileOp[]): Promise<void>;
 }
 
 const require = createRequire(import.meta.url);
