@@ -343,8 +343,8 @@ class Reader {
     return true;
   }
 
-  // Writes `m` float64 cells from the wire at pos_ (not moved) in columns
-  // col.. . Covariance matrices rarely change from one message to the next
+  // Writes `m` float64 cells from the wire at pos_ in columns col.. (pos_
+  // moves as far as it reads; arrayCells puts it back). Covariance matrices rarely change from one message to the next
   // (most drivers publish configured constants), so the text of each array is
   // kept per layout node and reused while the array's bytes are the same: one
   // compare and one copy instead of formatting m cells. The text depends only
@@ -354,7 +354,7 @@ class Reader {
     if (m == 0) return;
     const size_t bytes = size_t{m} * 8;
     if (m > Float64ArrayText::kMaxElems) {
-      for (uint32_t e = 0; e < m; ++e) stagedFloat(col + e, rawFloat64(pos_ + size_t{e} * 8), false);
+      for (uint32_t e = 0; e < m; ++e) stagedFloat(col + e, f64(), false);
       return;
     }
     Float64ArrayText& slot = tFloat64Arrays[(reinterpret_cast<uintptr_t>(&node) >> 4) % kFloat64ArraySlots];
@@ -363,7 +363,7 @@ class Reader {
       char* p = slot.text;
       for (uint32_t e = 0; e < m; ++e) {
         if (e > 0) *p++ = ',';
-        p = writeFloatCell(p, rawFloat64(pos_ + size_t{e} * 8), false);
+        p = writeFloatCell(p, f64(), false);
       }
       slot.textLen = static_cast<size_t>(p - slot.text);
       std::memcpy(slot.wire, wire, bytes);
@@ -372,11 +372,9 @@ class Reader {
     }
     st_->cells(col, m, std::string_view(slot.text, slot.textLen));
   }
-  double rawFloat64(size_t at) {
-    size_t keep = pos_;
-    pos_ = at;
+  // The float64 at pos_ (aligned and in bounds: the caller checked), read.
+  double f64() {
     uint64_t r = raw(8);
-    pos_ = keep;
     double d;
     std::memcpy(&d, &r, 8);
     return d;
@@ -398,10 +396,7 @@ class Reader {
       switch (st.kind) {
         case K::F64: {
           if (!align(align8_) || !need(8)) return false;
-          uint64_t r = raw(8);
-          double d;
-          std::memcpy(&d, &r, 8);
-          stagedFloat(st.col, d, false);
+          stagedFloat(st.col, f64(), false);
           break;
         }
         case K::F32: {

@@ -108,6 +108,33 @@ inline uint64_t roundToOdd(const Pow10& g, uint64_t cp) {
 inline int floorLog10Pow2(int q) { return (q * 1262611) >> 22; }
 inline int floorLog10ThreeQuartersPow2(int q) { return (q * 1262611 - 524031) >> 22; }
 
+// Of the candidate digits for a value whose digits at the chosen scale are
+// s.xxx, picks what Schubfach keeps: one digit shorter (at most one multiple
+// of 10 fits in the rounding interval), else s or s + 1, whichever is in it,
+// and when both are, the nearer (`lowerIsNearer(s, s + 1)`, the even one on a
+// tie). `above(x)`: x is not below the interval; `below(x)`: x is not above it.
+// Returns the digits without trailing zeros in `d`, scaled by 10^e (e starts
+// at the scale's exponent k).
+template <typename Above, typename Below, typename Nearer>
+void pick(uint64_t s, int k, Above above, Below below, Nearer lowerIsNearer, uint64_t& d, int& e) {
+  d = 0;
+  if (s >= 10) {
+    uint64_t sp = s / 10 * 10, tp = sp + 10;
+    bool uin = above(sp), win = below(tp);
+    if (uin != win) d = uin ? sp : tp;
+  }
+  if (d == 0) {
+    uint64_t t = s + 1;
+    bool uin = above(s), win = below(t);
+    d = uin != win ? (uin ? s : t) : (lowerIsNearer(s, t) ? s : t);
+  }
+  e = k;
+  while (d % 10 == 0) {
+    d /= 10;
+    ++e;
+  }
+}
+
 // The shortest decimal in the rounding interval of c * 2^q (c > 0): digits
 // `d` (no trailing zero) and exponent `e`, the value being d * 10^e.
 void shortest(uint64_t c, int q, bool irregular, uint64_t& d, int& e) {
@@ -121,29 +148,13 @@ void shortest(uint64_t c, int q, bool irregular, uint64_t& d, int& e) {
   const uint64_t vbl = roundToOdd(g, cbl << h);
   const uint64_t vbr = roundToOdd(g, cbr << h);
   const uint64_t out = c & 1;  // bounds belong to the interval when c is even
-  uint64_t s = vb >> 2;
-  d = 0;
-  if (s >= 10) {
-    // One digit shorter: at most one multiple of 10 fits in the interval.
-    uint64_t sp = s / 10 * 10, tp = sp + 10;
-    bool uin = vbl + out <= sp << 2, win = (tp << 2) + out <= vbr;
-    if (uin != win) d = uin ? sp : tp;
-  }
-  if (d == 0) {
-    uint64_t t = s + 1;
-    bool uin = vbl + out <= s << 2, win = (t << 2) + out <= vbr;
-    if (uin != win) {
-      d = uin ? s : t;
-    } else {  // both: the nearer, the even one on a tie
-      uint64_t mid = (s + t) << 1;
-      d = vb < mid || (vb == mid && (s & 1) == 0) ? s : t;
-    }
-  }
-  e = k;
-  while (d % 10 == 0) {
-    d /= 10;
-    ++e;
-  }
+  pick(
+      vb >> 2, k, [&](uint64_t x) { return vbl + out <= x << 2; }, [&](uint64_t x) { return (x << 2) + out <= vbr; },
+      [&](uint64_t s, uint64_t t) {
+        uint64_t mid = (s + t) << 1;
+        return vb < mid || (vb == mid && (s & 1) == 0);
+      },
+      d, e);
 }
 
 // shortest() for whole numbers c * 2^q, 1 <= q <= 68, in exact 128-bit
@@ -158,30 +169,15 @@ void shortestWhole(uint64_t c, int q, bool irregular, uint64_t& d, int& e) {
   const int k = irregular ? floorLog10ThreeQuartersPow2(q) : floorLog10Pow2(q);
   u128 pk = 1;
   for (int i = 0; i < k; ++i) pk *= 10;
-  auto above = [&](u128 x4) { return open ? lo4 < x4 : lo4 <= x4; };  // x (given as 4x) >= the lower bound
-  auto below = [&](u128 x4) { return open ? x4 < hi4 : x4 <= hi4; };
-  const uint64_t s = static_cast<uint64_t>(v4 / (pk << 2));
-  d = 0;
-  if (s >= 10) {
-    uint64_t sp = s / 10 * 10, tp = sp + 10;
-    bool uin = above((static_cast<u128>(sp) * pk) << 2), win = below((static_cast<u128>(tp) * pk) << 2);
-    if (uin != win) d = uin ? sp : tp;
-  }
-  if (d == 0) {
-    uint64_t t = s + 1;
-    bool uin = above((static_cast<u128>(s) * pk) << 2), win = below((static_cast<u128>(t) * pk) << 2);
-    if (uin != win) {
-      d = uin ? s : t;
-    } else {
-      u128 mid = (static_cast<u128>(s + t) * pk) << 1;
-      d = v4 < mid || (v4 == mid && (s & 1) == 0) ? s : t;
-    }
-  }
-  e = k;
-  while (d % 10 == 0) {
-    d /= 10;
-    ++e;
-  }
+  auto four = [&](uint64_t x) { return (static_cast<u128>(x) * pk) << 2; };  // 4 * x * 10^k
+  pick(
+      static_cast<uint64_t>(v4 / (pk << 2)), k, [&](uint64_t x) { return open ? lo4 < four(x) : lo4 <= four(x); },
+      [&](uint64_t x) { return open ? four(x) < hi4 : four(x) <= hi4; },
+      [&](uint64_t s, uint64_t t) {
+        u128 mid = (static_cast<u128>(s + t) * pk) << 1;
+        return v4 < mid || (v4 == mid && (s & 1) == 0);
+      },
+      d, e);
 }
 
 constexpr char kPairs[] =
