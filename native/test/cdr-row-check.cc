@@ -5,8 +5,6 @@
 // messages of each channel (every truncation, and bytes overwritten with
 // patterns that make lengths huge or odd).
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,6 +15,7 @@
 #include "core/recording-parser.h"
 #include "core/ros2msg.h"
 #include "core/stream-reader.h"
+#include "mcap-file.h"
 
 namespace {
 
@@ -69,53 +68,40 @@ void damage(const Topic& t, std::string_view data, const std::string& what) {
 // into columns up to `arrayLimit` elements (longer ones go to JSON columns).
 size_t checkFile(const char* file, uint32_t arrayLimit) {
   size_t messages = 0;
-  std::ifstream f(file, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  argus::mcap::StreamReader reader;
-  reader.append(bytes.data(), bytes.size());
-  reader.finish();
-  std::map<uint16_t, argus::mcap::Schema> schemas;
   std::map<uint16_t, Topic> topics;  // by channel id
-  argus::mcap::Record rec;
-  while (reader.next(rec) == argus::mcap::ReadResult::Record) {
-    using argus::mcap::Opcode;
-    if (rec.opcode == static_cast<uint8_t>(Opcode::Schema)) {
-      const auto& s = std::get<argus::mcap::Schema>(rec.body);
-      schemas[s.id] = s;
-    } else if (rec.opcode == static_cast<uint8_t>(Opcode::Channel)) {
-      const auto& c = std::get<argus::mcap::Channel>(rec.body);
-      auto s = schemas.find(c.schemaId);
-      if (c.messageEncoding != "cdr" || s == schemas.end() || s->second.encoding != "ros2msg" || topics.count(c.id)) continue;
-      argus::ros2::Schema parsed;
-      if (!argus::ros2::parseSchema(s->second.name, s->second.data, parsed).ok()) continue;
-      topics[c.id].cdr = std::make_unique<argus::CdrDecoder>(std::move(parsed));
-    } else if (rec.opcode == static_cast<uint8_t>(Opcode::Message)) {
-      const auto& m = std::get<argus::mcap::Message>(rec.body);
-      auto it = topics.find(m.channelId);
-      if (it == topics.end()) continue;
-      Topic& t = it->second;
-      if (!t.layout) {
-        argus::ValueTree tree;
-        uint32_t root = 0;
-        if (!t.cdr->decode(m.data, tree, root).ok()) continue;
-        t.layout = std::make_unique<argus::Layout>(t.cdr->layout(), arrayLimit);
-        t.layout->resolve(tree, tree.nodes[root]);
-        t.plan = t.cdr->compile(t.layout->root());
-        if (!t.plan) {
-          std::printf("MISMATCH %s channel %u: no plan\n", file, m.channelId);
-          ++mismatches;
-          continue;
+  readMcapFile(
+      file,
+      [&](const argus::mcap::Channel& c, const argus::mcap::Schema* s) {
+        if (c.messageEncoding != "cdr" || !s || s->encoding != "ros2msg" || topics.count(c.id)) return;
+        argus::ros2::Schema parsed;
+        if (!argus::ros2::parseSchema(s->name, s->data, parsed).ok()) return;
+        topics[c.id].cdr = std::make_unique<argus::CdrDecoder>(std::move(parsed));
+      },
+      [&](const argus::mcap::Message& m) {
+        auto it = topics.find(m.channelId);
+        if (it == topics.end()) return;
+        Topic& t = it->second;
+        if (!t.layout) {
+          argus::ValueTree tree;
+          uint32_t root = 0;
+          if (!t.cdr->decode(m.data, tree, root).ok()) return;
+          t.layout = std::make_unique<argus::Layout>(t.cdr->layout(), arrayLimit);
+          t.layout->resolve(tree, tree.nodes[root]);
+          t.plan = t.cdr->compile(t.layout->root());
+          if (!t.plan) {
+            std::printf("MISMATCH %s channel %u: no plan\n", file, m.channelId);
+            ++mismatches;
+            return;
+          }
         }
-      }
-      ++messages;
-      std::string what = std::string(file) + " (arrays to " + std::to_string(arrayLimit) + ") channel " + std::to_string(m.channelId) + " seq " + std::to_string(m.sequence);
-      compare(t, m.data, what);
-      if (t.damaged < 3 && m.data.size() <= 4096) {
-        ++t.damaged;
-        damage(t, m.data, what);
-      }
-    }
-  }
+        ++messages;
+        std::string what = std::string(file) + " (arrays to " + std::to_string(arrayLimit) + ") channel " + std::to_string(m.channelId) + " seq " + std::to_string(m.sequence);
+        compare(t, m.data, what);
+        if (t.damaged < 3 && m.data.size() <= 4096) {
+          ++t.damaged;
+          damage(t, m.data, what);
+        }
+      });
   return messages;
 }
 

@@ -7,8 +7,6 @@
 // the flattened row byte for byte; where it declines, the row must be left
 // as it was.
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +16,7 @@
 #include "core/layout.h"
 #include "core/message-decoder.h"
 #include "core/stream-reader.h"
+#include "mcap-file.h"
 
 namespace {
 
@@ -127,55 +126,42 @@ void vary(const Channel& c, const std::string& msg, const std::string& what) {
 int main(int argc, char** argv) {
   size_t messages = 0;
   for (int i = 1; i < argc; ++i) {
-    std::ifstream f(argv[i], std::ios::binary);
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    argus::mcap::StreamReader reader;
-    reader.append(bytes.data(), bytes.size());
-    reader.finish();
-    std::map<uint16_t, argus::mcap::Schema> schemas;
     std::map<uint16_t, Channel> channels;
     std::map<uint16_t, std::unique_ptr<argus::MessageDecoder>> decoders;
-    argus::mcap::Record rec;
-    while (reader.next(rec) == argus::mcap::ReadResult::Record) {
-      using argus::mcap::Opcode;
-      if (rec.opcode == static_cast<uint8_t>(Opcode::Schema)) {
-        const auto& s = std::get<argus::mcap::Schema>(rec.body);
-        schemas[s.id] = s;
-      } else if (rec.opcode == static_cast<uint8_t>(Opcode::Channel)) {
-        const auto& ch = std::get<argus::mcap::Channel>(rec.body);
-        if (ch.messageEncoding != "json" || channels.count(ch.id)) continue;
-        Channel c;
-        auto s = schemas.find(ch.schemaId);
-        if (s != schemas.end()) {
-          c.schemaName = s->second.name;
-          c.schemaEncoding = s->second.encoding;
-          c.schemaData = std::string(s->second.data);
-        }
-        channels[ch.id] = std::move(c);
-        decoders[ch.id] = decoderFor(channels[ch.id]);
-      } else if (rec.opcode == static_cast<uint8_t>(Opcode::Message)) {
-        const auto& m = std::get<argus::mcap::Message>(rec.body);
-        auto it = channels.find(m.channelId);
-        if (it == channels.end() || !decoders[m.channelId]) continue;
-        Channel& c = it->second;
-        const argus::MessageDecoder& d = *decoders[m.channelId];
-        std::string msg(m.data);
-        if (!c.layout) {
-          argus::ValueTree tree;
-          uint32_t root = 0;
-          if (!d.decode(msg, tree, root).ok()) continue;
-          c.layout = std::make_unique<argus::Layout>(d.layout(tree, tree.nodes[root], 4));
-          c.layout->resolve(tree, tree.nodes[root]);
-        }
-        ++messages;
-        std::string what = std::string(argv[i]) + " channel " + std::to_string(m.channelId) + " seq " + std::to_string(m.sequence);
-        compare(d, *c.layout, msg, what);
-        if (c.varied < 3) {
-          ++c.varied;
-          vary(c, msg, what);
-        }
-      }
-    }
+    readMcapFile(
+        argv[i],
+        [&](const argus::mcap::Channel& ch, const argus::mcap::Schema* s) {
+          if (ch.messageEncoding != "json" || channels.count(ch.id)) return;
+          Channel c;
+          if (s) {
+            c.schemaName = s->name;
+            c.schemaEncoding = s->encoding;
+            c.schemaData = std::string(s->data);
+          }
+          channels[ch.id] = std::move(c);
+          decoders[ch.id] = decoderFor(channels[ch.id]);
+        },
+        [&](const argus::mcap::Message& m) {
+          auto it = channels.find(m.channelId);
+          if (it == channels.end() || !decoders[m.channelId]) return;
+          Channel& c = it->second;
+          const argus::MessageDecoder& d = *decoders[m.channelId];
+          std::string msg(m.data);
+          if (!c.layout) {
+            argus::ValueTree tree;
+            uint32_t root = 0;
+            if (!d.decode(msg, tree, root).ok()) return;
+            c.layout = std::make_unique<argus::Layout>(d.layout(tree, tree.nodes[root], 4));
+            c.layout->resolve(tree, tree.nodes[root]);
+          }
+          ++messages;
+          std::string what = std::string(argv[i]) + " channel " + std::to_string(m.channelId) + " seq " + std::to_string(m.sequence);
+          compare(d, *c.layout, msg, what);
+          if (c.varied < 3) {
+            ++c.varied;
+            vary(c, msg, what);
+          }
+        });
   }
   std::printf("%zu messages, %zu rows compared (%zu written directly, %zu declined), %zu mismatches with flatten\n", messages, compared,
               written, declined, mismatches);
