@@ -12,6 +12,7 @@ import {
 import { parseAgentConfig, processDrive } from '@argus/edge-agent';
 import { randomVin, Rng, writeDrive } from '@argus/sim';
 import { startTestHub, type TestHub } from '../support/test-hub.js';
+import { tinyBatch, type TinyBatch } from '../support/tiny-batch.js';
 import { userHeaders } from '../support/user-auth.js';
 import { nextMessage } from '../support/mqtt-messages.js';
 
@@ -127,6 +128,44 @@ describe('bad input on the skeleton boundaries', () => {
     } finally {
       await hub.stop();
     }
+  });
+
+  it('zstd is held to its frame at ingest and decoded once at gather: a broken frame or a header that lies is refused; a corrupt body fails its batch at gather, naming the chunk', async () => {
+    const c = await vehicleClient(t, vin);
+    const send = async (e: ChunkEnvelope, data: Buffer) => {
+      const acked = nextMessage(c, vehicleTopic(vin, 'chunk-ack'));
+      await c.publishAsync(vehicleTopic(vin, 'chunks'), encodeChunkFrame(e, data), { qos: 1 });
+      return ChunkAck.parse(JSON.parse((await acked).toString()));
+    };
+    const zstdEnvelope = (b: TinyBatch, data: Buffer, rawLength = b.csv.length): ChunkEnvelope => ({
+      ...b.envelope, content_encoding: 'zstd', byte_length: data.length, raw_length: rawLength, sha256: createHash('sha256').update(data).digest('hex'),
+    });
+
+    // Structure broken (a truncated frame) and a header that says another size than the envelope: refused, nothing stored.
+    const cut = tinyBatch(vin, 2000);
+    const whole = zstdCompress(cut.csv, { compressionLevel: 1 });
+    const truncated = whole.subarray(0, whole.length - 7);
+    const a1 = await send(zstdEnvelope(cut, truncated), truncated);
+    expect(a1.error?.code).toBe('BAD_CONTENT');
+    expect(a1.error?.message).toMatch(/truncated zstd frame/);
+    const a2 = await send(zstdEnvelope(cut, whole, cut.csv.length + 1), whole);
+    expect(a2.error?.code).toBe('RAW_LENGTH_MISMATCH');
+    expect(a2.error?.message).toMatch(new RegExp(`its zstd frame says ${cut.csv.length} bytes, envelope says ${cut.csv.length + 1}`));
+    expect(await t.hub.objects.list(`batches/${cut.batchId}/`)).toEqual([]);
+
+    // Header and block layout intact, the first block's body overwritten: stored (its sha256 is the vehicle's), then gather finds it.
+    const b = tinyBatch(vin, 2000);
+    const corrupt = Buffer.from(zstdCompress(b.csv, { compressionLevel: 1 }));
+    corrupt.fill(0x5a, 40, 400);
+    expect((await send(zstdEnvelope(b, corrupt), corrupt)).ok).toBe(true);
+    await c.publishAsync(vehicleTopic(vin, 'manifest'), Buffer.from(JSON.stringify(b.manifest)), { qos: 1 });
+    const end = Date.now() + 30_000;
+    while ((await t.hub.batches.get(b.batchId))?.state !== 'failed' && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    const rec = await t.hub.batches.get(b.batchId);
+    expect(rec?.state).toBe('failed');
+    expect(rec?.reason).toMatch(new RegExp(`batch ${b.batchId} file t000 chunk 0 \\(.*\\.csv\\.zst\\): not valid zstd`));
+    expect(rec?.retries).toBe(0); // the same bytes cannot decode on another attempt
+    await c.endAsync();
   });
 
   it('a wrong token is refused on MQTT and on HTTP', async () => {

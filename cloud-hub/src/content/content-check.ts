@@ -52,13 +52,15 @@ export function defaultCheckThreads(): number {
 }
 
 /**
- * Checks chunk content off the hub's event loop. The event loop is what
- * limits a hub's ingest rate (MQTT parsing, ingest, socket writes all run on
- * it); decoding a 1 MiB zstd chunk takes it about 0.6 ms and its sha256 0.1 ms,
- * so these run on `threads` worker threads (round robin) while the event loop
- * serves other vehicles. Each chunk's bytes are copied to the worker (about
- * 20 µs for 170 KB). With `threads` = 0 the check runs inline. A worker that
- * dies fails the checks it had (the vehicle re-sends) and is replaced.
+ * Checks chunk content off the hub's event loop when it includes a zstd
+ * decode (about 0.6 ms for a 1 MiB chunk): these run on `threads` worker
+ * threads (round robin) while the event loop serves other vehicles. Ingest
+ * asks for a decode only for zstd whose frame header does not give its size
+ * (see zstd-frame.ts); the edge agent's chunks give it, so most checks are a
+ * sha256 alone (about 0.1 ms for 170 KB), which runs inline: copying the
+ * bytes to a worker and back through its message queue costs more. With
+ * `threads` = 0 every check runs inline. A worker that dies fails the checks
+ * it had (the vehicle re-sends) and is replaced.
  */
 export class ContentChecker {
   private readonly workers: Array<Worker | undefined>;
@@ -82,7 +84,8 @@ export class ContentChecker {
 
   /** See `inspectContent`. */
   async inspect(data: Buffer, zstdRawLength?: number): Promise<ContentFacts> {
-    if (this.workers.length === 0 || this.closed) return inspectContent(data, zstdRawLength);
+    // The sha256 alone (no decode) runs inline: it costs less than copying the bytes to a worker.
+    if (this.workers.length === 0 || this.closed || zstdRawLength === undefined) return inspectContent(data, zstdRawLength);
     if (this.waiting.length > 0 || !this.fits(data.length)) {
       // In arrival order; settled() counts the bytes in before it lets one go.
       await new Promise<void>((go) => this.waiting.push({ bytes: data.length, go }));

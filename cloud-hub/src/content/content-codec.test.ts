@@ -22,7 +22,7 @@ describe('chunk content codecs', () => {
     const key = objectKeys.chunk('00000000-0000-4000-8000-000000000000', 't000', 0, 'a'.repeat(64), enc);
     expect(key.endsWith(`.csv${CHUNK_SUFFIX[enc]}`)).toBe(true);
     expect(encodingOfKey(key)).toBe(enc);
-    expect((await decodeStored(encodingOfKey(key), bytes)).equals(csv)).toBe(true);
+    expect((await decodeStored(encodingOfKey(key), bytes, csv.length)).equals(csv)).toBe(true);
   });
 
   it.each([['gzip' as const], ['zstd' as const]])('refuses a %s bomb at the declared raw length without inflating it', async (enc) => {
@@ -50,11 +50,25 @@ describe('chunk content codecs', () => {
 
 describe('decodeStored', () => {
   it('decodes a stored zstd chunk of one frame and of several concatenated frames', async () => {
-    const { compress } = await import('zstd-napi');
     const a = Buffer.from('log_time_ns,x\r\n1,2\r\n'.repeat(200));
     const b = Buffer.from('3,4\r\n'.repeat(300));
-    expect((await decodeStored('zstd', compress(a))).equals(a)).toBe(true);
+    expect((await decodeStored('zstd', compress(a), a.length)).equals(a)).toBe(true);
     const two = Buffer.concat([compress(a), compress(b)]);
-    expect((await decodeStored('zstd', two)).equals(Buffer.concat([a, b]))).toBe(true);
+    expect((await decodeStored('zstd', two, a.length + b.length)).equals(Buffer.concat([a, b]))).toBe(true);
+    expect((await decodeStored('zstd', compress(a, { contentSizeFlag: false }), a.length)).equals(a)).toBe(true);
+  });
+
+  it('holds every encoding to the ledger\'s raw length, short or long, and names bytes that do not decode', async () => {
+    for (const [enc, bytes] of [['gzip', gzipSync(csv)], ['zstd', compress(csv)], ['identity', csv]] as const) {
+      expect((await decodeError(decodeStored(enc, bytes, csv.length + 1))).message).toMatch(new RegExp(`decodes to ${csv.length} bytes, not the ${csv.length + 1}|not valid`));
+      expect((await decodeError(decodeStored(enc, bytes, csv.length - 1))).code).toMatch(/TOO_LARGE|BAD_CONTENT/);
+    }
+    // A frame whose header is intact and whose first block's body is not: only a decode finds it.
+    const z = compress(csv, { compressionLevel: 1 });
+    const corrupt = Buffer.from(z);
+    corrupt.fill(0x5a, 40, 400);
+    const e = await decodeError(decodeStored('zstd', corrupt, csv.length));
+    expect(e.code).toBe('BAD_CONTENT');
+    expect(e.message).toMatch(/not valid zstd/);
   });
 });

@@ -7,7 +7,7 @@ import type { Transform } from 'node:stream';
 import { createGunzip, gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { ContentEncoding } from '@argus/shared';
-import { DecompressStream, decompress } from 'zstd-napi';
+import { DecompressStream } from 'zstd-napi';
 import binding from 'zstd-napi/binding.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -94,19 +94,16 @@ function zstdInto(out: Buffer, data: Buffer, rawLength: number): number {
   }
 }
 
-/** Decodes a chunk read back from the store (verified at ingest, so unbounded). */
-export async function decodeStored(encoding: ContentEncoding, data: Buffer): Promise<Buffer> {
-  if (encoding === 'gzip') return gunzipAsync(data);
-  if (encoding === 'zstd') {
-    // The shared context when the frame says its size (the edge agent's frames do); else the streaming path.
-    const size = binding.getFrameContentSize(data);
-    if (size === null || size > SCRATCH_MAX) return decompress(data);
-    const out = Buffer.allocUnsafe(size);
-    try {
-      return out.subarray(0, zstdInto(out, data, size));
-    } catch {
-      return decompress(data); // more than one frame: the first frame's size is not the whole
-    }
-  }
-  return data;
+/**
+ * Decodes a chunk read back from the store, held to the `rawLength` its
+ * ledger row gives (ingest checked it against the zstd frame header, or by a
+ * decode, or by inflating gzip): the output may not exceed it and must reach
+ * it. A zstd chunk is decoded here for the first time when its frame header
+ * gave its size, so bytes that do not decode surface here as a
+ * ContentDecodeError, costing no more than `rawLength` of memory.
+ */
+export async function decodeStored(encoding: ContentEncoding, data: Buffer, rawLength: number): Promise<Buffer> {
+  const out = await decodeContent(encoding, data, rawLength);
+  if (out.length !== rawLength) throw new ContentDecodeError('BAD_CONTENT', `decodes to ${out.length} bytes, not the ${rawLength} its ledger row says`);
+  return out;
 }

@@ -8,6 +8,7 @@ import { checkDecoded } from '../content/verify-content.js';
 import type { ContentDecodeError } from '../content/content-codec.js';
 import { inspectContent, type ContentChecker } from '../content/content-check.js';
 import { chunkVsManifest, manifestVsLedger } from './manifest-consistency.js';
+import { zstdChunkShape, ZstdFrameError } from '../content/zstd-frame.js';
 
 /** What ingest needs from the rest of the hub. */
 export interface IngestDeps {
@@ -39,9 +40,12 @@ export class Ingest {
     if (data.length !== e.byte_length) {
       throw new IngestError('LENGTH_MISMATCH', `vehicle ${vin} chunk ${id}: envelope says ${e.byte_length} bytes, got ${data.length}`);
     }
-    // zstd is decoded with the sha256 (off the event loop), unless it claims more than the limit (refused below).
-    const zstdRawLength = e.content_encoding === 'zstd' && e.raw_length <= this.d.maxRawChunkBytes ? e.raw_length : undefined;
-    const facts = await (this.d.content?.inspect(data, zstdRawLength) ?? inspectContent(data, zstdRawLength));
+    // zstd: the frame's structure is read without decoding it (zstd-frame.ts). Its header's content size
+    // settles raw_length; only zstd without one is decoded here, with the sha256, off the event loop
+    // (unless it claims more than the limit, refused below). Gather decodes every chunk, held to raw_length.
+    const shape = e.content_encoding === 'zstd' ? readShape(data) : undefined;
+    const decodeHere = shape?.kind === 'unsized' && e.raw_length <= this.d.maxRawChunkBytes ? e.raw_length : undefined;
+    const facts = await (this.d.content?.inspect(data, decodeHere) ?? inspectContent(data, decodeHere));
     const sha = facts.sha256;
     if (sha !== e.sha256) {
       throw new IngestError('SHA256_MISMATCH', `vehicle ${vin} chunk ${id}: sha256 of the bytes is ${sha}, envelope says ${e.sha256}`);
@@ -56,7 +60,7 @@ export class Ingest {
       await this.runBarrier(e.batch_id, await this.d.barrier.record(event(e)), batch?.state);
       return ack(e, true);
     }
-    await this.checkContent(vin, e, data, facts.decoded);
+    await this.checkContent(vin, e, data, shape, facts.decoded);
     const key = objectKeys.chunk(e.batch_id, e.file_id, e.chunk_index, e.sha256, e.content_encoding);
     await this.d.objects.put(key, data);
     const r = await this.d.batches.recordChunk(vin, e, key);
@@ -107,11 +111,12 @@ export class Ingest {
   }
 
   /**
-   * Checks the advertised raw length: zstd by its decode outcome (`decoded`,
-   * decoded into a buffer of exactly raw_length), gzip by inflating within the
-   * size limit (gzip bomb guard).
+   * Checks the advertised raw length: zstd by its frame's structure (`shape`)
+   * or, when that cannot tell, by its decode outcome (`decoded`, decoded into
+   * a buffer of exactly raw_length); gzip by inflating within the size limit
+   * (gzip bomb guard).
    */
-  private async checkContent(vin: string, e: ChunkEnvelope, data: Buffer, decoded: number | ContentDecodeError | undefined): Promise<void> {
+  private async checkContent(vin: string, e: ChunkEnvelope, data: Buffer, shape: ZstdShape | undefined, decoded: number | ContentDecodeError | undefined): Promise<void> {
     if (e.raw_length > this.d.maxRawChunkBytes) {
       throw new IngestError('TOO_LARGE', `vehicle ${vin} chunk ${chunkId(e)}: raw length ${e.raw_length} exceeds ${this.d.maxRawChunkBytes}`);
     }
@@ -120,8 +125,14 @@ export class Ingest {
       return;
     }
     if (e.content_encoding === 'zstd') {
+      const who = `vehicle ${vin} chunk ${chunkId(e)}`;
+      if (shape?.kind === 'invalid') throw new IngestError('BAD_CONTENT', `${who}: ${shape.error.message}`, { cause: shape.error });
+      if (shape?.kind === 'sized') {
+        if (shape.contentSize !== e.raw_length) throw new IngestError('RAW_LENGTH_MISMATCH', `${who}: its zstd frame says ${shape.contentSize} bytes, envelope says ${e.raw_length}`);
+        return;
+      }
       if (decoded === undefined) throw new Error('ingest: zstd chunk checked without its decode outcome');
-      return checkDecoded(`vehicle ${vin} chunk ${chunkId(e)}`, e, decoded);
+      return checkDecoded(who, e, decoded);
     }
     let rawLength: number;
     try {
@@ -134,6 +145,18 @@ export class Ingest {
     if (rawLength !== e.raw_length) {
       throw new IngestError('RAW_LENGTH_MISMATCH', `vehicle ${vin} chunk ${chunkId(e)}: inflates to ${rawLength} bytes, envelope says ${e.raw_length}`);
     }
+  }
+}
+
+/** A zstd chunk's structure as ingest uses it (see zstdChunkShape). */
+type ZstdShape = ReturnType<typeof zstdChunkShape> | { kind: 'invalid'; error: ZstdFrameError };
+
+function readShape(data: Buffer): ZstdShape {
+  try {
+    return zstdChunkShape(data);
+  } catch (err) {
+    if (err instanceof ZstdFrameError) return { kind: 'invalid', error: err };
+    throw err;
   }
 }
 

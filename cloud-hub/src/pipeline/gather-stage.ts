@@ -6,7 +6,7 @@ import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { UnrecoverableError } from '../queue/job-queue.js';
 import type { BatchStore } from '../store/batch-store.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { decodeStored, encodingOfKey } from '../content/content-codec.js';
+import { ContentDecodeError, decodeStored, encodingOfKey } from '../content/content-codec.js';
 
 /**
  * Gather: streams every chunk of a drive, file by file in chunk order, through
@@ -26,7 +26,11 @@ export async function gatherBatch(batchId: string, d: { batches: BatchStore; obj
     if (chunks.length !== f.chunk_count) throw new UnrecoverableError(`batch ${batchId} file ${f.file_id}: ${chunks.length} of ${f.chunk_count} chunks in the ledger`);
     for (const c of chunks) {
       const data = await d.objects.get(c.object_key);
-      const csv = await decodeStored(encodingOfKey(c.object_key), data);
+      const csv = await decodeStored(encodingOfKey(c.object_key), data, c.raw_length).catch((err: unknown) => {
+        // The bytes are what the vehicle sent (sha256) and will not decode on another attempt.
+        if (err instanceof ContentDecodeError) throw new UnrecoverableError(`batch ${batchId} file ${f.file_id} chunk ${c.chunk_index} (${c.object_key}): ${err.message}`);
+        throw err;
+      });
       bytes += csv.length;
       g.addChunk(f.topic, csv);
     }
