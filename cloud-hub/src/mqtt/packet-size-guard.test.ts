@@ -52,7 +52,33 @@ describe('PacketSizeScanner', () => {
 });
 
 describe('guardPacketSize', () => {
-  it('hands corked writes to the connection as one write (one syscall per MQTT packet)', async () => {
+  /** A connection read the way aedes 1.x reads it: `read()` on 'readable'. */
+  function reader(conn: Duplex): Buffer[] {
+    const got: Buffer[] = [];
+    conn.on('readable', () => {
+      for (let b = conn.read() as Buffer | null; b !== null; b = conn.read() as Buffer | null) got.push(b);
+    });
+    return got;
+  }
+  const settle = () => new Promise((r) => setImmediate(r));
+
+  it('lets packets within the limit through, and destroys the connection at the header of a larger one before its bytes are read', async () => {
+    const conn = new Duplex({ read() {}, write(_c, _e, cb) { cb(); } });
+    const refused: Error[] = [];
+    expect(guardPacketSize(conn, 1024, (e) => refused.push(e))).toBe(conn);
+    const got = reader(conn);
+    conn.push(Buffer.concat([packet(10), packet(1000)]));
+    await settle();
+    expect(Buffer.concat(got)).toEqual(Buffer.concat([packet(10), packet(1000)]));
+    conn.push(packet(5000).subarray(0, 3)); // type + two length bytes: 5000 announced
+    await settle();
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBeInstanceOf(PacketTooLargeError);
+    expect(conn.destroyed).toBe(true);
+    expect(Buffer.concat(got).length).toBe(packet(10).length + packet(1000).length);
+  });
+
+  it('joins the corked pieces of a packet into one write on a stream without writev (the WebSocket stream)', async () => {
     const writes: Buffer[] = [];
     const conn = new Duplex({
       read() {},
@@ -61,18 +87,25 @@ describe('guardPacketSize', () => {
         cb();
       },
     });
-    const d = guardPacketSize(conn, 1024, () => undefined);
-    d.on('error', () => undefined); // destroy() below aborts the composed stream
-    d.cork();
-    d.write(Buffer.from([0x30]));
-    d.write(Buffer.from([3, 0, 1]));
-    d.write(Buffer.from('t'));
-    d.uncork();
-    await new Promise((r) => setImmediate(r));
+    guardPacketSize(conn, 1024, () => undefined);
+    conn.cork();
+    conn.write(Buffer.from([0x30]));
+    conn.write(Buffer.from([3, 0, 1]));
+    conn.write(Buffer.from('t'));
+    conn.uncork();
+    await settle();
     expect(writes).toEqual([Buffer.from([0x30, 3, 0, 1, 0x74])]);
-    d.write(Buffer.from('single'));
-    await new Promise((r) => setImmediate(r));
+    conn.write(Buffer.from('single'));
+    await settle();
     expect(writes[1]).toEqual(Buffer.from('single'));
-    d.destroy();
+  });
+
+  it('keeps the writev of a TCP socket', async () => {
+    const { Socket } = await import('node:net');
+    const s = new Socket();
+    const own = s._writev;
+    guardPacketSize(s, 1024, () => undefined);
+    expect(s._writev).toBe(own);
+    s.destroy();
   });
 });
