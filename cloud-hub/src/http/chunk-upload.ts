@@ -81,8 +81,9 @@ export async function receiveChunk(body: ReadableStream<Uint8Array> | null, e: C
     if (inflate && raw !== e.raw_length) throw new IngestError('RAW_LENGTH_MISMATCH', `${who}: inflates to ${raw} bytes, envelope says ${e.raw_length}`);
     out.end();
     await once(out, 'close');
-    // zstd is checked whole by Ingest (into a buffer of exactly raw_length):
-    // its stream decoder cannot be stopped mid-block, the whole-buffer one can.
+    // zstd is checked by Ingest, like a chunk sent over MQTT: by its frame's
+    // structure, or decoded whole into a buffer of exactly raw_length when the
+    // frame does not give its size (ADR 0014).
     return await readFile(file);
   } finally {
     inflate?.destroy();
