@@ -168,6 +168,25 @@ describe('bad input on the skeleton boundaries', () => {
     await c.endAsync();
   });
 
+  it('zstd whose frame header does not give its size is decoded at ingest: stored when it holds raw_length, refused when it does not', async () => {
+    const c = await vehicleClient(t, vin);
+    const b = tinyBatch(vin, 2000);
+    const unsized = zstdCompress(b.csv, { compressionLevel: 1, contentSizeFlag: false });
+    const send = async (rawLength: number) => {
+      const e: ChunkEnvelope = { ...b.envelope, content_encoding: 'zstd', byte_length: unsized.length, raw_length: rawLength, sha256: createHash('sha256').update(unsized).digest('hex') };
+      const acked = nextMessage(c, vehicleTopic(vin, 'chunk-ack'));
+      await c.publishAsync(vehicleTopic(vin, 'chunks'), encodeChunkFrame(e, unsized), { qos: 1 });
+      return ChunkAck.parse(JSON.parse((await acked).toString()));
+    };
+    const short = await send(b.csv.length - 1);
+    expect(short.error?.code).toBe('RAW_LENGTH_MISMATCH');
+    expect(short.error?.message).toMatch(/inflates to more than/);
+    expect(await t.hub.objects.list(`batches/${b.batchId}/`)).toEqual([]);
+    expect(await send(b.csv.length)).toMatchObject({ ok: true, duplicate: false });
+    expect(await t.hub.objects.list(`batches/${b.batchId}/`)).toHaveLength(1);
+    await c.endAsync();
+  });
+
   it('a wrong token is refused on MQTT and on HTTP', async () => {
     await expect(vehicleClient(t, vin, 'not-the-token')).rejects.toThrow(/Bad username or password|Not authorized|bad/i);
     const res = await fetch(`${t.hub.httpUrl}/api/v1/batches/${randomUUID()}/manifest`, {
