@@ -9,7 +9,9 @@
  *      latency = publish → application `chunk-ack` (the chunk is stored);
  *   2. to a bare aedes broker whose only logic is echoing an ack to the
  *      vehicle's `chunk-ack` topic — the floor any MQTT ingest can reach here.
- * Prints payload MB/s, chunks/s and p50/p99 chunk-ack latency for both; the
+ * Prints payload MB/s, chunks/s, p50/p99 chunk-ack latency and the CPU per
+ * chunk of the process under test (and of its event loop) and of the load
+ * processes, for both; the
  * last line is JSON with `ratio_to_bare_broker` (hub chunks/s ÷ bare chunks/s).
  *
  * The chunks are what the edge agent sends by default: about 1 MiB of CSV
@@ -20,6 +22,7 @@
  * BENCH_PROCS (2 load processes).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
@@ -41,7 +44,7 @@ const ENCODING = process.env['BENCH_ENCODING'] === 'gzip' ? 'gzip' : 'zstd';
 const PROCS = Number(process.env['BENCH_PROCS'] ?? 2);
 const SECRET = 'bench-fleet-secret';
 
-interface Result { target: string; chunks: number; bytes: number; seconds: number; mbps: number; chunksPerS: number; p50Ms: number; p99Ms: number; failed: number; cpuMsPerChunk: number; systemMsPerChunk: number; faultsPerChunk: number; loadMsPerChunk: number; idle: number }
+interface Result { target: string; chunks: number; bytes: number; seconds: number; mbps: number; chunksPerS: number; p50Ms: number; p99Ms: number; failed: number; cpuMsPerChunk: number; systemMsPerChunk: number; faultsPerChunk: number; loadMsPerChunk: number; idle: number; mainMsPerChunk: number | undefined }
 
 /** VINs: 17 chars from the allowed alphabet, distinct per index. */
 function vinOf(i: number): string {
@@ -134,11 +137,13 @@ async function run(target: string, url: string, vehicles: number, chunksEach: nu
   const t0 = performance.now();
   // CPU of this process (all its threads: broker, ingest, the embedded database worker) while the fleet uploads.
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpuMs();
   const faults0 = process.resourceUsage().minorPageFault;
   for (const p of procs) p.child.stdin?.write('go\n');
   const parts = (await Promise.all(procs.map((p) => p.next()))).map((l) => JSON.parse(l) as { lat: number[]; failed: number; bytes: number; cpuMs: number });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const main1 = mainThreadCpuMs();
   const faults = process.resourceUsage().minorPageFault - faults0;
   await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
   const lat = parts.flatMap((x) => x.lat).sort((a, b) => a - b);
@@ -149,7 +154,24 @@ async function run(target: string, url: string, vehicles: number, chunksEach: nu
   const chunks = vehicles * chunksEach;
   const bytes = chunks * p.data.length;
   return { target, chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: q(0.5), p99Ms: q(0.99), failed, cpuMsPerChunk: (cpu.user + cpu.system) / 1000 / chunks, systemMsPerChunk: cpu.system / 1000 / chunks, faultsPerChunk: faults / chunks,
-    loadMsPerChunk: loadMs / chunks, idle: Math.max(0, 1 - ((cpu.user + cpu.system) / 1000 + loadMs) / (seconds * 1000 * os.cpus().length)) };
+    loadMsPerChunk: loadMs / chunks, mainMsPerChunk: main0 === undefined || main1 === undefined ? undefined : (main1 - main0) / chunks, idle: Math.max(0, 1 - ((cpu.user + cpu.system) / 1000 + loadMs) / (seconds * 1000 * os.cpus().length)) };
+}
+
+/**
+ * CPU of this process's main thread (the event loop) in ms, from
+ * /proc/self/task/<pid>/stat (utime + stime, in clock ticks of 10 ms), or
+ * undefined where there is no procfs. The rest of the process's CPU is its
+ * other threads: V8's compiler and GC helpers, the libuv pool, the embedded
+ * database's worker.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A bare aedes broker that answers every chunk with an ack on the vehicle's chunk-ack topic. */
@@ -177,7 +199,7 @@ async function bareBroker(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 function print(r: Result): void {
-  process.stdout.write(`${r.target.padEnd(12)} ${r.chunks} chunks (${(r.bytes / 1e6).toFixed(1)} MB) in ${r.seconds.toFixed(2)} s: ${r.mbps.toFixed(2)} MB/s, ${r.chunksPerS.toFixed(0)} chunks/s, chunk-ack p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${r.cpuMsPerChunk.toFixed(2)} ms CPU/chunk (${r.systemMsPerChunk.toFixed(2)} system, ${r.faultsPerChunk.toFixed(0)} page faults) in the ${r.target === 'hub' ? 'hub' : 'broker'} process, ${r.loadMsPerChunk.toFixed(2)} ms in the load processes, CPUs ${(r.idle * 100).toFixed(0)} % idle${r.failed ? `, ${r.failed} refused` : ''}\n`);
+  process.stdout.write(`${r.target.padEnd(12)} ${r.chunks} chunks (${(r.bytes / 1e6).toFixed(1)} MB) in ${r.seconds.toFixed(2)} s: ${r.mbps.toFixed(2)} MB/s, ${r.chunksPerS.toFixed(0)} chunks/s, chunk-ack p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${r.cpuMsPerChunk.toFixed(2)} ms CPU/chunk (${r.systemMsPerChunk.toFixed(2)} system, ${r.faultsPerChunk.toFixed(0)} page faults) in the ${r.target === 'hub' ? 'hub' : 'broker'} process${r.mainMsPerChunk === undefined ? '' : ` (${r.mainMsPerChunk.toFixed(2)} on its event loop)`}, ${r.loadMsPerChunk.toFixed(2)} ms in the load processes, CPUs ${(r.idle * 100).toFixed(0)} % idle${r.failed ? `, ${r.failed} refused` : ''}\n`);
 }
 
 if (process.argv[2] === 'fleet') {
@@ -207,8 +229,8 @@ await rm(dir, { recursive: true, force: true });
 const ratio = hubResult.chunksPerS / bareResult.chunksPerS;
 process.stdout.write(`${JSON.stringify({
   bench: 'ingest', vehicles: VEHICLES, chunks_per_vehicle: CHUNKS, encoding: ENCODING, chunk_raw_bytes: chunkPayload().raw.length, chunk_bytes: Math.round(hubResult.bytes / hubResult.chunks),
-  hub: { mb_per_s: +hubResult.mbps.toFixed(3), chunks_per_s: +hubResult.chunksPerS.toFixed(1), p50_ack_ms: +hubResult.p50Ms.toFixed(1), p99_ack_ms: +hubResult.p99Ms.toFixed(1), cpu_ms_per_chunk: +hubResult.cpuMsPerChunk.toFixed(3), refused: hubResult.failed },
-  bare_broker: { mb_per_s: +bareResult.mbps.toFixed(3), chunks_per_s: +bareResult.chunksPerS.toFixed(1), p50_ack_ms: +bareResult.p50Ms.toFixed(1), p99_ack_ms: +bareResult.p99Ms.toFixed(1), cpu_ms_per_chunk: +bareResult.cpuMsPerChunk.toFixed(3) },
+  hub: { mb_per_s: +hubResult.mbps.toFixed(3), chunks_per_s: +hubResult.chunksPerS.toFixed(1), p50_ack_ms: +hubResult.p50Ms.toFixed(1), p99_ack_ms: +hubResult.p99Ms.toFixed(1), cpu_ms_per_chunk: +hubResult.cpuMsPerChunk.toFixed(3), event_loop_ms_per_chunk: hubResult.mainMsPerChunk === undefined ? null : +hubResult.mainMsPerChunk.toFixed(3), refused: hubResult.failed },
+  bare_broker: { mb_per_s: +bareResult.mbps.toFixed(3), chunks_per_s: +bareResult.chunksPerS.toFixed(1), p50_ack_ms: +bareResult.p50Ms.toFixed(1), p99_ack_ms: +bareResult.p99Ms.toFixed(1), cpu_ms_per_chunk: +bareResult.cpuMsPerChunk.toFixed(3), event_loop_ms_per_chunk: bareResult.mainMsPerChunk === undefined ? null : +bareResult.mainMsPerChunk.toFixed(3) },
   ratio_to_bare_broker: +ratio.toFixed(3),
 })}\n`);
 process.exit(0);
