@@ -11,8 +11,8 @@
  *      vehicle's `chunk-ack` topic — the floor any MQTT ingest can reach here.
  * Prints payload MB/s, chunks/s, p50/p99 chunk-ack latency and the CPU per
  * chunk of the process under test (and of its event loop) and of the load
- * processes, for both; the
- * last line is JSON with `ratio_to_bare_broker` (hub chunks/s ÷ bare chunks/s).
+ * processes, for both; the last line is JSON with `ratio_to_bare_broker`
+ * (hub chunks/s ÷ bare chunks/s).
  *
  * The chunks are what the edge agent sends by default: about 1 MiB of CSV
  * (its `chunkBytes`) compressed with zstd level 1 (its `compression`).
