@@ -31,6 +31,18 @@ function envelopeFor(batchId: string, data: Buffer, raw: Buffer, sha = createHas
   return { v: 1, batch_id: batchId, file_id: 't000', topic: '/compute/stats', chunk_index: 0, chunk_count: 1, sha256: sha, content_encoding: 'gzip', byte_length: data.length, raw_length: raw.length, rows: 1 };
 }
 
+/** Publishes one chunk and answers the hub's `chunk-ack` for it. */
+async function sendChunk(c: MqttClient, vin: string, e: ChunkEnvelope, data: Buffer): Promise<ChunkAck> {
+  const acked = nextMessage(c, vehicleTopic(vin, 'chunk-ack'));
+  await c.publishAsync(vehicleTopic(vin, 'chunks'), encodeChunkFrame(e, data), { qos: 1 });
+  return ChunkAck.parse(JSON.parse((await acked).toString()));
+}
+
+/** The envelope of `b`'s chunk sent as the zstd bytes `data`, claiming `rawLength` bytes of CSV. */
+function zstdEnvelope(b: TinyBatch, data: Buffer, rawLength = b.csv.length): ChunkEnvelope {
+  return { ...b.envelope, content_encoding: 'zstd', byte_length: data.length, raw_length: rawLength, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
 describe('bad input on the skeleton boundaries', () => {
   let t: TestHub;
   const vin = randomVin(Rng.derive(5, 'vin'), 'J7');
@@ -132,14 +144,7 @@ describe('bad input on the skeleton boundaries', () => {
 
   it('zstd is held to its frame at ingest and decoded once at gather: a broken frame or a header that lies is refused; a corrupt body fails its batch at gather, naming the chunk', async () => {
     const c = await vehicleClient(t, vin);
-    const send = async (e: ChunkEnvelope, data: Buffer) => {
-      const acked = nextMessage(c, vehicleTopic(vin, 'chunk-ack'));
-      await c.publishAsync(vehicleTopic(vin, 'chunks'), encodeChunkFrame(e, data), { qos: 1 });
-      return ChunkAck.parse(JSON.parse((await acked).toString()));
-    };
-    const zstdEnvelope = (b: TinyBatch, data: Buffer, rawLength = b.csv.length): ChunkEnvelope => ({
-      ...b.envelope, content_encoding: 'zstd', byte_length: data.length, raw_length: rawLength, sha256: createHash('sha256').update(data).digest('hex'),
-    });
+    const send = (e: ChunkEnvelope, data: Buffer) => sendChunk(c, vin, e, data);
 
     // Structure broken (a truncated frame) and a header that says another size than the envelope: refused, nothing stored.
     const cut = tinyBatch(vin, 2000);
@@ -172,12 +177,7 @@ describe('bad input on the skeleton boundaries', () => {
     const c = await vehicleClient(t, vin);
     const b = tinyBatch(vin, 2000);
     const unsized = zstdCompress(b.csv, { compressionLevel: 1, contentSizeFlag: false });
-    const send = async (rawLength: number) => {
-      const e: ChunkEnvelope = { ...b.envelope, content_encoding: 'zstd', byte_length: unsized.length, raw_length: rawLength, sha256: createHash('sha256').update(unsized).digest('hex') };
-      const acked = nextMessage(c, vehicleTopic(vin, 'chunk-ack'));
-      await c.publishAsync(vehicleTopic(vin, 'chunks'), encodeChunkFrame(e, unsized), { qos: 1 });
-      return ChunkAck.parse(JSON.parse((await acked).toString()));
-    };
+    const send = (rawLength: number) => sendChunk(c, vin, zstdEnvelope(b, unsized, rawLength), unsized);
     const short = await send(b.csv.length - 1);
     expect(short.error?.code).toBe('RAW_LENGTH_MISMATCH');
     expect(short.error?.message).toMatch(/inflates to more than/);
