@@ -23,6 +23,7 @@ import { MeteredQueue } from './observability/metered-queue.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { FsObjectStore } from './store/fs-object-store.js';
+import { PackObjectStore } from './store/pack-object-store.js';
 import type { ObjectStore } from './store/object-store.js';
 import { PgBatchStore } from './store/pg-batch-store.js';
 import { PgKnowledgeStore } from './store/pg-knowledge-store.js';
@@ -56,7 +57,7 @@ export async function startHub(cfg: HubConfig, log: Logger): Promise<Hub> {
   const db = await openDatabase({ ...(cfg.databaseUrl ? { url: cfg.databaseUrl } : {}), dataDir: cfg.dataDir, log });
   const objects: ObjectStore = cfg.s3Endpoint
     ? new S3ObjectStore({ endpoint: cfg.s3Endpoint, bucket: cfg.s3Bucket, accessKey: cfg.s3AccessKey, secretKey: cfg.s3SecretKey, region: cfg.s3Region })
-    : new FsObjectStore(path.join(cfg.dataDir, 'objects'));
+    : new PackObjectStore(path.join(cfg.dataDir, 'packs'), { legacy: new FsObjectStore(path.join(cfg.dataDir, 'objects')) });
   const batches = new PgBatchStore(db.pool);
   const knowledge = new PgKnowledgeStore(db.pool);
   if ((await knowledge.count()) === 0) {
@@ -130,6 +131,7 @@ export async function startHub(cfg: HubConfig, log: Logger): Promise<Hub> {
       await scale.close();
       await bus.close();
       await web.close();
+      await objects.close?.();
       await db.close();
     },
   };

@@ -173,6 +173,32 @@ describe('bad input on the skeleton boundaries', () => {
     await c.endAsync();
   });
 
+  it('a chunk damaged on the hub\'s disk after it was acknowledged fails its batch at gather, naming the chunk and the pack, without retries', async () => {
+    const c = await vehicleClient(t, vin);
+    const b = tinyBatch(vin, 3000);
+    expect((await sendChunk(c, vin, b.envelope, b.data)).ok).toBe(true);
+    // Bit rot in the pack that holds it (its gzip bytes are unique to this batch).
+    const packs = path.join(t.cfg.dataDir, 'packs');
+    let damaged = 0;
+    for (const name of await readdir(packs)) {
+      const bytes = await readFile(path.join(packs, name));
+      const at = bytes.indexOf(b.data);
+      if (at < 0) continue;
+      bytes[at + 100] = (bytes[at + 100] as number) ^ 0x01;
+      await writeFile(path.join(packs, name), bytes);
+      damaged++;
+    }
+    expect(damaged).toBe(1);
+    await c.publishAsync(vehicleTopic(vin, 'manifest'), Buffer.from(JSON.stringify(b.manifest)), { qos: 1 });
+    const end = Date.now() + 30_000;
+    while ((await t.hub.batches.get(b.batchId))?.state !== 'failed' && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    const rec = await t.hub.batches.get(b.batchId);
+    expect(rec?.state).toBe('failed');
+    expect(rec?.reason).toMatch(new RegExp(`batch ${b.batchId} file t000 chunk 0: object batches/${b.batchId}/files/t000/\\S+: pack \\S+ at byte \\d+ fails its CRC`));
+    expect(rec?.retries).toBe(0);
+    await c.endAsync();
+  });
+
   it('zstd whose frame header does not give its size is decoded at ingest: stored when it holds raw_length, refused when it does not', async () => {
     const c = await vehicleClient(t, vin);
     const b = tinyBatch(vin, 2000);

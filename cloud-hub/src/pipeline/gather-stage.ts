@@ -5,7 +5,7 @@ import { watchesFromKb } from '../gather/watch-spec.js';
 import type { KnowledgeBase } from '../kb/knowledge-base.js';
 import { UnrecoverableError } from '../queue/job-queue.js';
 import type { BatchStore } from '../store/batch-store.js';
-import type { ObjectStore } from '../store/object-store.js';
+import { ObjectCorruptError, type ObjectStore } from '../store/object-store.js';
 import { ContentDecodeError, decodeStored, encodingOfKey } from '../content/content-codec.js';
 
 /**
@@ -25,7 +25,11 @@ export async function gatherBatch(batchId: string, d: { batches: BatchStore; obj
     const chunks = (byFile.get(f.file_id) ?? []).filter((c) => c.chunk_index < f.chunk_count).sort((a, b) => a.chunk_index - b.chunk_index);
     if (chunks.length !== f.chunk_count) throw new UnrecoverableError(`batch ${batchId} file ${f.file_id}: ${chunks.length} of ${f.chunk_count} chunks in the ledger`);
     for (const c of chunks) {
-      const data = await d.objects.get(c.object_key);
+      const data = await d.objects.get(c.object_key).catch((err: unknown) => {
+        // Damaged on disk: another attempt reads the same bytes.
+        if (err instanceof ObjectCorruptError) throw new UnrecoverableError(`batch ${batchId} file ${f.file_id} chunk ${c.chunk_index}: ${err.message}`);
+        throw err;
+      });
       const csv = await decodeStored(encodingOfKey(c.object_key), data, c.raw_length).catch((err: unknown) => {
         // The bytes are what the vehicle sent (sha256) and will not decode on another attempt.
         if (err instanceof ContentDecodeError) throw new UnrecoverableError(`batch ${batchId} file ${f.file_id} chunk ${c.chunk_index} (${c.object_key}): ${err.message}`);

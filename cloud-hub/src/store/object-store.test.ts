@@ -5,9 +5,13 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll } from 'vitest';
 import { FsObjectStore } from './fs-object-store.js';
 import { objectStoreSuite } from './object-store.suite.js';
+import { PackObjectStore } from './pack-object-store.js';
 import { S3ObjectStore } from './s3-object-store.js';
 
 objectStoreSuite('FsObjectStore', async () => new FsObjectStore(await mkdtemp(path.join(os.tmpdir(), 'argus-fs-store-'))));
+objectStoreSuite('PackObjectStore', async () => new PackObjectStore(await mkdtemp(path.join(os.tmpdir(), 'argus-pack-store-'))));
+// Small packs: every few puts seal one and start the next.
+objectStoreSuite('PackObjectStore (1 KiB packs)', async () => new PackObjectStore(await mkdtemp(path.join(os.tmpdir(), 'argus-pack-store-')), { packBytes: 1024 }));
 
 // The S3 implementation against a real S3-protocol server on loopback (s3rver).
 let s3: S3rver | undefined;

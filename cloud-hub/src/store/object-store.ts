@@ -14,6 +14,8 @@ export interface ObjectStore {
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
+  /** Finishes what the store has open (a pack file); later puts fail. */
+  close?(): Promise<void>;
 }
 
 /** Thrown by `get` for a key that does not exist. */
@@ -21,6 +23,14 @@ export class ObjectNotFoundError extends Error {
   readonly code = 'OBJECT_NOT_FOUND';
   constructor(readonly key: string) {
     super(`object ${key} not found`);
+  }
+}
+
+/** Thrown by `get` when the stored bytes are damaged (a checksum fails): reading again will not help. */
+export class ObjectCorruptError extends Error {
+  readonly code = 'OBJECT_CORRUPT';
+  constructor(readonly key: string, detail: string) {
+    super(`object ${key}: ${detail}`);
   }
 }
 
