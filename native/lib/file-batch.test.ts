@@ -55,6 +55,23 @@ describe('fileBatch', () => {
     expect((await readdir(dir)).sort()).toEqual(['first']);
   });
 
+  it('appends buffers at an offset of an existing file, durably, and reads back the same with its pages evicted', async () => {
+    const f = path.join(dir, 'log');
+    await writeFile(f, 'HEAD');
+    const many = Array.from({ length: 1500 }, (_, i) => Buffer.from(`<${i}>`));  // more than IOV_MAX buffers
+    const big = Buffer.alloc(2 * 1024 * 1024 + 3, 0x62);
+    await fileBatch([{ op: 'append', path: f, at: 4, data: many, evict: true }]);
+    const at = 4 + Buffer.concat(many).length;
+    await fileBatch([{ op: 'append', path: f, at, data: [big, new Uint8Array(0), Buffer.from('!')] }]);
+    const back = await readFile(f);
+    expect(back.subarray(0, at).toString()).toBe(`HEAD${many.join('')}`);
+    expect(back.subarray(at, at + big.length).equals(big)).toBe(true);
+    expect(back.length).toBe(at + big.length + 1);
+    // Appending never creates the file: a pack that vanished is an error, not a new empty pack.
+    const err = await fileBatch([{ op: 'append', path: path.join(dir, 'gone'), at: 0, data: [Buffer.from('x')] }]).catch((e: unknown) => e as NodeJS.ErrnoException);
+    expect(err).toMatchObject({ code: 'ENOENT', syscall: 'open', path: path.join(dir, 'gone') });
+  });
+
   it('reports a failed rename with its source and target', async () => {
     const f = path.join(dir, 'f');
     await writeFile(f, 'abc');
@@ -83,6 +100,9 @@ describe('fileBatch', () => {
       [{ op: 'patch', path: f, at: 1.5, data: Buffer.from('a') }],
       [{ op: 'patch', path: f, at: 0, data: Buffer.from('a'), renameTo: 7 }],
       [{ op: 'fsync', path: `${f}\0x` }],
+      [{ op: 'append', path: f, data: [Buffer.from('a')] }],
+      [{ op: 'append', path: f, at: 0, data: Buffer.from('a') }],
+      [{ op: 'append', path: f, at: 0, data: [Buffer.from('a')], evict: 'yes' }],
       [null],
     ];
     for (const ops of bad) expect(() => fileBatch(ops as FileOp[]), JSON.stringify(ops)).toThrow(TypeError);

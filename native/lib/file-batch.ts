@@ -7,7 +7,12 @@ export type FileOp =
   /** Overwrites bytes of an existing file at offset `at`, then renames it to `renameTo` if given. */
   | { op: 'patch'; path: string; at: number; data: Uint8Array; renameTo?: string }
   /** fsyncs a file or a directory. */
-  | { op: 'fsync'; path: string };
+  | { op: 'fsync'; path: string }
+  /**
+   * Writes the buffers at offset `at` of an existing file (one vectored write), fdatasyncs it,
+   * and with `evict` drops those pages from the page cache once they are on disk.
+   */
+  | { op: 'append'; path: string; at: number; data: Uint8Array[]; evict?: boolean };
 
 /**
  * Runs file operations in order as plain syscalls in one task on the libuv

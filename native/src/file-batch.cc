@@ -15,6 +15,11 @@
 //                                              overwrite bytes at `at` of an existing file,
 //                                              close, then rename it if asked
 //   { op: 'fsync', path }                      fsync a file or a directory
+//   { op: 'append', path, at, data: Uint8Array[], evict? }
+//                                              write the buffers at `at` of an existing file
+//                                              (one pwritev, continued if short), fdatasync it,
+//                                              and with `evict` drop those now-clean pages from
+//                                              the page cache (posix_fadvise DONTNEED), close
 #include <fcntl.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -37,10 +42,11 @@ struct Bytes {
 };
 
 struct FileOp {
-  enum class Kind { Write, Patch, Fsync } kind;
+  enum class Kind { Write, Patch, Fsync, Append } kind;
   std::string path;
   std::string renameTo;  // patch only; empty: no rename
-  int64_t at = 0;        // patch only
+  int64_t at = 0;        // patch and append
+  bool evict = false;    // append only
   std::vector<Bytes> data;
 };
 
@@ -63,6 +69,29 @@ bool writeAll(int fd, std::vector<iovec>& iov, Failure& f) {
       f.syscall = "write";
       return false;
     }
+    size_t left = static_cast<size_t>(n);
+    while (first < iov.size() && left >= iov[first].iov_len) left -= iov[first++].iov_len;
+    if (left > 0) {
+      iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
+      iov[first].iov_len -= left;
+    }
+  }
+  return true;
+}
+
+// pwritev(2)s every byte of `iov` at `at` (a short write continues where it stopped).
+bool pwritevAll(int fd, std::vector<iovec>& iov, int64_t at, Failure& f) {
+  size_t first = 0;
+  while (first < iov.size()) {
+    int count = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
+    ssize_t n = ::pwritev(fd, iov.data() + first, count, static_cast<off_t>(at));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      f.err = errno;
+      f.syscall = "write";
+      return false;
+    }
+    at += n;
     size_t left = static_cast<size_t>(n);
     while (first < iov.size() && left >= iov[first].iov_len) left -= iov[first++].iov_len;
     if (left > 0) {
@@ -133,6 +162,26 @@ bool runOp(const FileOp& op, Failure& f) {
         return false;
       }
       return true;
+    }
+    case FileOp::Kind::Append: {
+      int fd = openPath(op.path, O_WRONLY, f);
+      if (fd < 0) return false;
+      std::vector<iovec> iov;
+      size_t bytes = 0;
+      for (const Bytes& b : op.data)
+        if (b.size > 0) {
+          iov.push_back({const_cast<uint8_t*>(b.data), b.size});
+          bytes += b.size;
+        }
+      bool ok = pwritevAll(fd, iov, op.at, f);
+      if (ok && ::fdatasync(fd) != 0) {
+        f.err = errno;
+        f.syscall = "fdatasync";
+        ok = false;
+      }
+      // Advice only: a failure loses nothing, so it is not reported.
+      if (ok && op.evict) (void)::posix_fadvise(fd, static_cast<off_t>(op.at), static_cast<off_t>(bytes), POSIX_FADV_DONTNEED);
+      return closeFd(fd, ok, f);
     }
     case FileOp::Kind::Fsync: {
       int fd = openPath(op.path, O_RDONLY, f);
@@ -244,7 +293,27 @@ std::string parseOp(Napi::Value v, FileOp& op, std::vector<Napi::ObjectReference
     op.kind = FileOp::Kind::Fsync;
     return "";
   }
-  return "has an unknown op (write, patch or fsync)";
+  if (k == "append") {
+    op.kind = FileOp::Kind::Append;
+    Napi::Value data = o.Get("data");
+    if (!data.IsArray()) return "(append) needs data: Uint8Array[]";
+    Napi::Array arr = data.As<Napi::Array>();
+    for (uint32_t i = 0; i < arr.Length(); ++i) {
+      Bytes b{};
+      if (!bytesOf(arr.Get(i), b, keep)) return "(append) needs data: Uint8Array[]";
+      op.data.push_back(b);
+    }
+    Napi::Value at = o.Get("at");
+    if (!at.IsNumber()) return "(append) needs at: a byte offset";
+    double d = at.As<Napi::Number>().DoubleValue();
+    if (!(d >= 0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d))) return "(append) needs at: a byte offset";
+    op.at = static_cast<int64_t>(d);
+    Napi::Value evict = o.Get("evict");
+    if (!evict.IsUndefined() && !evict.IsBoolean()) return "(append) evict must be a boolean";
+    op.evict = evict.IsBoolean() && evict.As<Napi::Boolean>().Value();
+    return "";
+  }
+  return "has an unknown op (write, patch, fsync or append)";
 }
 
 Napi::Value FileBatch(const Napi::CallbackInfo& info) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, type FileHandle } from 'node:fs/promises';
+import { fileBatch } from '@argus/native';
 import path from 'node:path';
 import { GroupedCall } from '../db/grouped-call.js';
 import { assertSafeKey, ObjectCorruptError, ObjectNotFoundError, type ObjectStore } from './object-store.js';
@@ -48,7 +49,7 @@ export class PackObjectStore implements ObjectStore {
   private readonly packBytes: number;
   private readonly stamp = packStamper();
   private seq = 0;
-  private active: { id: string; fh: FileHandle; size: number } | undefined;
+  private active: { id: string; file: string; size: number } | undefined;
   private dirReady = false;
   private closed = false;
   private readonly append = new GroupedCall<Pending, null>((recs) => this.writeGroup(recs), 256);
@@ -150,16 +151,19 @@ export class PackObjectStore implements ObjectStore {
     return recs.map(() => null);
   }
 
+  /**
+   * Appends in one task on the libuv pool: open, one vectored write, fdatasync,
+   * then the pages are dropped from the page cache — gather reads a chunk once,
+   * minutes later, and appending into fresh page-cache pages cost the hub
+   * ≈ 0.3 ms of CPU per chunk (ADR 0015).
+   */
   private async writeDurably(pack: NonNullable<PackObjectStore['active']>, bufs: Uint8Array[], bytes: number): Promise<void> {
     try {
-      const { bytesWritten } = await pack.fh.writev(bufs, pack.size);
-      if (bytesWritten !== bytes) throw new Error(`short write to pack ${pack.id}: ${bytesWritten} of ${bytes} bytes`);
-      await pack.fh.datasync();
+      await fileBatch([{ op: 'append', path: pack.file, at: pack.size, data: bufs, evict: true }]);
       pack.size += bytes;
     } catch (err) {
       // The tail of this pack is unknown now: it is left unsealed (readers stop at a torn record) and the next group starts a new one.
       this.active = undefined;
-      await pack.fh.close().catch(() => undefined);
       throw err;
     }
   }
@@ -173,7 +177,9 @@ export class PackObjectStore implements ObjectStore {
       this.dirReady = true;
     }
     const id = `${this.writer}-${String(this.seq++).padStart(6, '0')}`;
-    this.active = { id, fh: await open(path.join(this.dir, `${id}.open`), 'wx'), size: 0 };
+    const file = path.join(this.dir, `${id}.open`);
+    await (await open(file, 'wx')).close();
+    this.active = { id, file, size: 0 };
     return this.active;
   }
 
@@ -183,7 +189,6 @@ export class PackObjectStore implements ObjectStore {
     if (!pack) return;
     await this.writeDurably(pack, [encodePackHeader('seal', Buffer.alloc(0), EMPTY, this.stamp())], PACK_HEADER_BYTES);
     this.active = undefined;
-    await pack.fh.close();
     await rename(path.join(this.dir, `${pack.id}.open`), path.join(this.dir, `${pack.id}.pack`));
   }
 
