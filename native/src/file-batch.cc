@@ -57,41 +57,20 @@ struct Failure {
   std::string dest;  // rename's target
 };
 
-// write(2)s every byte of `iov` (a short write continues where it stopped).
-bool writeAll(int fd, std::vector<iovec>& iov, Failure& f) {
+// Writes every byte of `iov` at offset `at` (pwritev), or at the file's
+// position when `at` < 0 (writev); a short write continues where it stopped.
+bool writeAll(int fd, std::vector<iovec>& iov, int64_t at, Failure& f) {
   size_t first = 0;
   while (first < iov.size()) {
     int count = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
-    ssize_t n = ::writev(fd, iov.data() + first, count);
+    ssize_t n = at < 0 ? ::writev(fd, iov.data() + first, count) : ::pwritev(fd, iov.data() + first, count, static_cast<off_t>(at));
     if (n < 0) {
       if (errno == EINTR) continue;
       f.err = errno;
       f.syscall = "write";
       return false;
     }
-    size_t left = static_cast<size_t>(n);
-    while (first < iov.size() && left >= iov[first].iov_len) left -= iov[first++].iov_len;
-    if (left > 0) {
-      iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
-      iov[first].iov_len -= left;
-    }
-  }
-  return true;
-}
-
-// pwritev(2)s every byte of `iov` at `at` (a short write continues where it stopped).
-bool pwritevAll(int fd, std::vector<iovec>& iov, int64_t at, Failure& f) {
-  size_t first = 0;
-  while (first < iov.size()) {
-    int count = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
-    ssize_t n = ::pwritev(fd, iov.data() + first, count, static_cast<off_t>(at));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      f.err = errno;
-      f.syscall = "write";
-      return false;
-    }
-    at += n;
+    if (at >= 0) at += n;
     size_t left = static_cast<size_t>(n);
     while (first < iov.size() && left >= iov[first].iov_len) left -= iov[first++].iov_len;
     if (left > 0) {
@@ -148,7 +127,7 @@ bool runOp(const FileOp& op, Failure& f) {
       std::vector<iovec> iov;
       for (const Bytes& b : op.data)
         if (b.size > 0) iov.push_back({const_cast<uint8_t*>(b.data), b.size});
-      return closeFd(fd, writeAll(fd, iov, f), f);
+      return closeFd(fd, writeAll(fd, iov, -1, f), f);
     }
     case FileOp::Kind::Patch: {
       int fd = openPath(op.path, O_WRONLY, f);
@@ -173,7 +152,7 @@ bool runOp(const FileOp& op, Failure& f) {
           iov.push_back({const_cast<uint8_t*>(b.data), b.size});
           bytes += b.size;
         }
-      bool ok = pwritevAll(fd, iov, op.at, f);
+      bool ok = writeAll(fd, iov, op.at, f);
       if (ok && ::fdatasync(fd) != 0) {
         f.err = errno;
         f.syscall = "fdatasync";
@@ -249,6 +228,29 @@ bool bytesOf(Napi::Value v, Bytes& out, std::vector<Napi::ObjectReference>& keep
   return true;
 }
 
+// Reads `data: Uint8Array[]` into op.data.
+bool bufferList(Napi::Object o, FileOp& op, std::vector<Napi::ObjectReference>& keep) {
+  Napi::Value data = o.Get("data");
+  if (!data.IsArray()) return false;
+  Napi::Array arr = data.As<Napi::Array>();
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    Bytes b{};
+    if (!bytesOf(arr.Get(i), b, keep)) return false;
+    op.data.push_back(b);
+  }
+  return true;
+}
+
+// Reads `at`, a whole number of bytes from 0 to 2^53 - 1, into op.at.
+bool byteOffset(Napi::Object o, FileOp& op) {
+  Napi::Value at = o.Get("at");
+  if (!at.IsNumber()) return false;
+  double d = at.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d))) return false;
+  op.at = static_cast<int64_t>(d);
+  return true;
+}
+
 // Reads one op; returns "" or what is wrong with it.
 std::string parseOp(Napi::Value v, FileOp& op, std::vector<Napi::ObjectReference>& keep) {
   if (!v.IsObject()) return "is not an object";
@@ -261,26 +263,14 @@ std::string parseOp(Napi::Value v, FileOp& op, std::vector<Napi::ObjectReference
   std::string k = kind.IsString() ? kind.As<Napi::String>().Utf8Value() : "";
   if (k == "write") {
     op.kind = FileOp::Kind::Write;
-    Napi::Value data = o.Get("data");
-    if (!data.IsArray()) return "(write) needs data: Uint8Array[]";
-    Napi::Array arr = data.As<Napi::Array>();
-    for (uint32_t i = 0; i < arr.Length(); ++i) {
-      Bytes b{};
-      if (!bytesOf(arr.Get(i), b, keep)) return "(write) needs data: Uint8Array[]";
-      op.data.push_back(b);
-    }
-    return "";
+    return bufferList(o, op, keep) ? "" : "(write) needs data: Uint8Array[]";
   }
   if (k == "patch") {
     op.kind = FileOp::Kind::Patch;
     Bytes b{};
     if (!bytesOf(o.Get("data"), b, keep)) return "(patch) needs data: Uint8Array";
     op.data.push_back(b);
-    Napi::Value at = o.Get("at");
-    if (!at.IsNumber()) return "(patch) needs at: a byte offset";
-    double d = at.As<Napi::Number>().DoubleValue();
-    if (!(d >= 0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d))) return "(patch) needs at: a byte offset";
-    op.at = static_cast<int64_t>(d);
+    if (!byteOffset(o, op)) return "(patch) needs at: a byte offset";
     Napi::Value to = o.Get("renameTo");
     if (!to.IsUndefined()) {
       if (!to.IsString() || to.As<Napi::String>().Utf8Value().empty()) return "(patch) renameTo must be a path";
@@ -295,19 +285,8 @@ std::string parseOp(Napi::Value v, FileOp& op, std::vector<Napi::ObjectReference
   }
   if (k == "append") {
     op.kind = FileOp::Kind::Append;
-    Napi::Value data = o.Get("data");
-    if (!data.IsArray()) return "(append) needs data: Uint8Array[]";
-    Napi::Array arr = data.As<Napi::Array>();
-    for (uint32_t i = 0; i < arr.Length(); ++i) {
-      Bytes b{};
-      if (!bytesOf(arr.Get(i), b, keep)) return "(append) needs data: Uint8Array[]";
-      op.data.push_back(b);
-    }
-    Napi::Value at = o.Get("at");
-    if (!at.IsNumber()) return "(append) needs at: a byte offset";
-    double d = at.As<Napi::Number>().DoubleValue();
-    if (!(d >= 0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d))) return "(append) needs at: a byte offset";
-    op.at = static_cast<int64_t>(d);
+    if (!bufferList(o, op, keep)) return "(append) needs data: Uint8Array[]";
+    if (!byteOffset(o, op)) return "(append) needs at: a byte offset";
     Napi::Value evict = o.Get("evict");
     if (!evict.IsUndefined() && !evict.IsBoolean()) return "(append) evict must be a boolean";
     op.evict = evict.IsBoolean() && evict.As<Napi::Boolean>().Value();
