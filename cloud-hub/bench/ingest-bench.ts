@@ -9,17 +9,20 @@
  *      latency = publish → application `chunk-ack` (the chunk is stored);
  *   2. to a bare aedes broker whose only logic is echoing an ack to the
  *      vehicle's `chunk-ack` topic — the floor any MQTT ingest can reach here.
+ * Both are up for the whole run and their measured rounds alternate (BENCH_ROUNDS
+ * each, hub first in odd rounds, bare first in even ones), so the host's drift
+ * falls on both; each target's figures are over all its rounds.
  * Prints payload MB/s, chunks/s, p50/p99 chunk-ack latency and the CPU per
  * chunk of the process under test (and of its event loop) and of the load
  * processes, for both; the last line is JSON with `ratio_to_bare_broker`
- * (hub chunks/s ÷ bare chunks/s).
+ * (hub chunks/s ÷ bare chunks/s, over all rounds) and the ratio of each round.
  *
  * The chunks are what the edge agent sends by default: about 1 MiB of CSV
  * (its `chunkBytes`) compressed with zstd level 1 (its `compression`).
  *
  * Settings (env): BENCH_VEHICLES (500), BENCH_CHUNKS (4 per vehicle), BENCH_CHUNK_ROWS (15000 CSV rows ≈ 1 MiB),
  * BENCH_ENCODING (zstd | gzip, default zstd),
- * BENCH_PROCS (2 load processes).
+ * BENCH_PROCS (2 load processes), BENCH_ROUNDS (3 measured rounds per target).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -42,9 +45,10 @@ const CHUNKS = Number(process.env['BENCH_CHUNKS'] ?? 4);
 const ROWS = Number(process.env['BENCH_CHUNK_ROWS'] ?? 15000);
 const ENCODING = process.env['BENCH_ENCODING'] === 'gzip' ? 'gzip' : 'zstd';
 const PROCS = Number(process.env['BENCH_PROCS'] ?? 2);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const SECRET = 'bench-fleet-secret';
 
-interface Result { target: string; chunks: number; bytes: number; seconds: number; mbps: number; chunksPerS: number; p50Ms: number; p99Ms: number; failed: number; cpuMsPerChunk: number; systemMsPerChunk: number; faultsPerChunk: number; loadMsPerChunk: number; idle: number; mainMsPerChunk: number | undefined }
+interface Result { target: string; chunks: number; bytes: number; seconds: number; mbps: number; chunksPerS: number; p50Ms: number; p99Ms: number; failed: number; cpuMsPerChunk: number; systemMsPerChunk: number; faultsPerChunk: number; loadMsPerChunk: number; idle: number; mainMsPerChunk: number | undefined; lat: number[] }
 
 /** VINs: 17 chars from the allowed alphabet, distinct per index. */
 function vinOf(i: number): string {
@@ -111,16 +115,15 @@ async function fleet(url: string, from: number, to: number, chunksEach: number):
 }
 
 /**
- * Runs the fleet in PROCS load processes against `url`; wall time from `go` to the last ack.
- * A short unmeasured warm-up round comes first, so both targets are measured with their code
- * compiled and their caches warm (otherwise whichever runs first pays the JIT for the MQTT
- * code both share).
+ * A short unmeasured round, so both targets are measured with their code
+ * compiled and their caches warm (otherwise whichever runs first pays the JIT
+ * for the MQTT code both share).
  */
-async function drive(target: string, url: string): Promise<Result> {
+async function warmUp(target: string, url: string): Promise<void> {
   await run(target, url, Math.min(VEHICLES, 100), 2);
-  return run(target, url, VEHICLES, CHUNKS);
 }
 
+/** Runs the fleet in PROCS load processes against `url`; wall time from `go` to the last ack. */
 async function run(target: string, url: string, vehicles: number, chunksEach: number): Promise<Result> {
   const self = fileURLToPath(import.meta.url);
   const per = Math.ceil(vehicles / PROCS);
@@ -154,7 +157,24 @@ async function run(target: string, url: string, vehicles: number, chunksEach: nu
   const chunks = vehicles * chunksEach;
   const bytes = chunks * p.data.length;
   return { target, chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: q(0.5), p99Ms: q(0.99), failed, cpuMsPerChunk: (cpu.user + cpu.system) / 1000 / chunks, systemMsPerChunk: cpu.system / 1000 / chunks, faultsPerChunk: faults / chunks,
-    loadMsPerChunk: loadMs / chunks, mainMsPerChunk: main0 === undefined || main1 === undefined ? undefined : (main1 - main0) / chunks, idle: Math.max(0, 1 - ((cpu.user + cpu.system) / 1000 + loadMs) / (seconds * 1000 * os.cpus().length)) };
+    loadMsPerChunk: loadMs / chunks, mainMsPerChunk: main0 === undefined || main1 === undefined ? undefined : (main1 - main0) / chunks, idle: Math.max(0, 1 - ((cpu.user + cpu.system) / 1000 + loadMs) / (seconds * 1000 * os.cpus().length)), lat };
+}
+
+/** The rounds of one target as one result: totals over totals, percentiles over every chunk. */
+function merge(rs: Result[]): Result {
+  const sum = (f: (r: Result) => number): number => rs.reduce((n, r) => n + f(r), 0);
+  const chunks = sum((r) => r.chunks);
+  const bytes = sum((r) => r.bytes);
+  const seconds = sum((r) => r.seconds);
+  const lat = rs.flatMap((r) => r.lat).sort((a, b) => a - b);
+  const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))] ?? 0;
+  const perChunk = (f: (r: Result) => number): number => sum((r) => f(r) * r.chunks) / chunks;
+  const main = rs.every((r) => r.mainMsPerChunk !== undefined) ? perChunk((r) => r.mainMsPerChunk as number) : undefined;
+  return {
+    target: rs[0]?.target ?? '', chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: q(0.5), p99Ms: q(0.99), failed: sum((r) => r.failed),
+    cpuMsPerChunk: perChunk((r) => r.cpuMsPerChunk), systemMsPerChunk: perChunk((r) => r.systemMsPerChunk), faultsPerChunk: perChunk((r) => r.faultsPerChunk), loadMsPerChunk: perChunk((r) => r.loadMsPerChunk),
+    idle: sum((r) => r.idle * r.seconds) / seconds, mainMsPerChunk: main, lat,
+  };
 }
 
 /**
@@ -209,22 +229,31 @@ if (process.argv[2] === 'fleet') {
 const dir = await mkdtemp(path.join(os.tmpdir(), 'argus-bench-'));
 const log = createLogger('silent', {}, () => {});
 process.stdout.write(`bench:ingest — ${VEHICLES} vehicles × ${CHUNKS} chunks of ${ROWS} CSV rows (${ENCODING}), QoS 1, loopback, ${PROCS} load processes, ${os.cpus().length} CPUs\n`);
+// Both targets stay up and their measured rounds alternate (hub, bare, then bare, hub, …), so the
+// host's drift over the run falls on both sides; each target's figures are over all its rounds.
 const hub = await startHub(loadHubConfig({}, { dataDir: path.join(dir, 'hub'), httpPort: 0, mqttPort: 0, vehicleSecret: SECRET, logLevel: 'silent' }), log);
-let hubResult: Result;
+const bare = await bareBroker();
+const targets = [{ name: 'hub', url: hub.mqttUrl }, { name: 'bare aedes', url: bare.url }];
+const rounds: Record<string, Result[]> = { hub: [], 'bare aedes': [] };
 try {
-  hubResult = await drive('hub', hub.mqttUrl);
+  for (const t of targets) await warmUp(t.name, t.url);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
+      const res = await run(t.name, t.url, VEHICLES, CHUNKS);
+      (rounds[t.name] as Result[]).push(res);
+      process.stderr.write(`  round ${r + 1}/${ROUNDS} ${t.name}: ${res.chunksPerS.toFixed(0)} chunks/s\n`);
+    }
+  }
 } finally {
   await hub.close();
-}
-print(hubResult);
-const bare = await bareBroker();
-let bareResult: Result;
-try {
-  bareResult = await drive('bare aedes', bare.url);
-} finally {
   await bare.close();
 }
+const hubResult = merge(rounds['hub'] as Result[]);
+const bareResult = merge(rounds['bare aedes'] as Result[]);
+print(hubResult);
 print(bareResult);
+const perRound = (rounds['hub'] as Result[]).map((h, i) => +(h.chunksPerS / ((rounds['bare aedes'] as Result[])[i] as Result).chunksPerS).toFixed(3));
+process.stdout.write(`ratio per round: ${perRound.join(', ')}\n`);
 await rm(dir, { recursive: true, force: true });
 const ratio = hubResult.chunksPerS / bareResult.chunksPerS;
 const ms3 = (x: number | undefined): number | null => (x === undefined ? null : +x.toFixed(3));
@@ -232,6 +261,7 @@ process.stdout.write(`${JSON.stringify({
   bench: 'ingest', vehicles: VEHICLES, chunks_per_vehicle: CHUNKS, encoding: ENCODING, chunk_raw_bytes: chunkPayload().raw.length, chunk_bytes: Math.round(hubResult.bytes / hubResult.chunks),
   hub: { mb_per_s: +hubResult.mbps.toFixed(3), chunks_per_s: +hubResult.chunksPerS.toFixed(1), p50_ack_ms: +hubResult.p50Ms.toFixed(1), p99_ack_ms: +hubResult.p99Ms.toFixed(1), cpu_ms_per_chunk: +hubResult.cpuMsPerChunk.toFixed(3), event_loop_ms_per_chunk: ms3(hubResult.mainMsPerChunk), refused: hubResult.failed },
   bare_broker: { mb_per_s: +bareResult.mbps.toFixed(3), chunks_per_s: +bareResult.chunksPerS.toFixed(1), p50_ack_ms: +bareResult.p50Ms.toFixed(1), p99_ack_ms: +bareResult.p99Ms.toFixed(1), cpu_ms_per_chunk: +bareResult.cpuMsPerChunk.toFixed(3), event_loop_ms_per_chunk: ms3(bareResult.mainMsPerChunk) },
+  rounds: ROUNDS, ratio_per_round: perRound,
   ratio_to_bare_broker: +ratio.toFixed(3),
 })}\n`);
 process.exit(0);
