@@ -133,4 +133,13 @@ describe('PackObjectStore on pack files', () => {
     expect(await reader.has('gone')).toBe(false);
     expect(await reader.list('')).toEqual(['k']);
   });
+
+  it('refuses an object too large for a record on its own, without failing the puts it would have been grouped with', async () => {
+    const s = new PackObjectStore(await tmp());
+    const huge = { length: 2 ** 32 } as Uint8Array; // only its length is read before the refusal
+    const [big, ok] = await Promise.allSettled([s.put('huge', huge), s.put('small', Buffer.from('fine'))]);
+    expect(big.status === 'rejected' && String(big.reason)).toMatch(/RangeError: object huge of 4294967296 bytes is over/);
+    expect(ok.status).toBe('fulfilled');
+    expect((await s.get('small')).toString()).toBe('fine');
+  });
 });

@@ -4,7 +4,7 @@ import { fileBatch } from '@argus/native';
 import path from 'node:path';
 import { GroupedCall } from '../db/grouped-call.js';
 import { assertSafeKey, ObjectCorruptError, ObjectNotFoundError, type ObjectStore } from './object-store.js';
-import { decodePackHeader, encodePackHeader, PACK_HEADER_BYTES, packRecordBytes, packRecordIntact, packStamper, type PackRecordKind } from './pack-record.js';
+import { decodePackHeader, encodePackHeader, PACK_HEADER_BYTES, PACK_MAX_DATA, packRecordBytes, packRecordIntact, packStamper, type PackRecordKind } from './pack-record.js';
 
 /** The newest record of a key: its stamp, and where it sits (pack, header offset, whole length); no pack for a delete. */
 interface Loc { stamp: number; pack: string | null; at: number; bytes: number }
@@ -64,6 +64,8 @@ export class PackObjectStore implements ObjectStore {
 
   async put(key: string, data: Uint8Array): Promise<void> {
     assertSafeKey(key);
+    // Refused here, alone, rather than failing the whole group it would join.
+    if (data.length > PACK_MAX_DATA) throw new RangeError(`object ${key} of ${data.length} bytes is over the pack store's ${PACK_MAX_DATA}`);
     await this.append.call({ kind: 'put', key, data });
   }
 
