@@ -153,11 +153,15 @@ async function run(target: string, url: string, vehicles: number, chunksEach: nu
   const failed = parts.reduce((n, x) => n + x.failed, 0);
   const loadMs = parts.reduce((n, x) => n + x.cpuMs, 0);
   const p = { data: { length: parts[0]?.bytes ?? 0 } };
-  const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))] ?? 0;
   const chunks = vehicles * chunksEach;
   const bytes = chunks * p.data.length;
-  return { target, chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: q(0.5), p99Ms: q(0.99), failed, cpuMsPerChunk: (cpu.user + cpu.system) / 1000 / chunks, systemMsPerChunk: cpu.system / 1000 / chunks, faultsPerChunk: faults / chunks,
+  return { target, chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: percentile(lat, 0.5), p99Ms: percentile(lat, 0.99), failed, cpuMsPerChunk: (cpu.user + cpu.system) / 1000 / chunks, systemMsPerChunk: cpu.system / 1000 / chunks, faultsPerChunk: faults / chunks,
     loadMsPerChunk: loadMs / chunks, mainMsPerChunk: main0 === undefined || main1 === undefined ? undefined : (main1 - main0) / chunks, idle: Math.max(0, 1 - ((cpu.user + cpu.system) / 1000 + loadMs) / (seconds * 1000 * os.cpus().length)), lat };
+}
+
+/** The value at fraction `x` of ascending `sorted` (0 when empty). */
+function percentile(sorted: number[], x: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))] ?? 0;
 }
 
 /** The rounds of one target as one result: totals over totals, percentiles over every chunk. */
@@ -167,11 +171,10 @@ function merge(rs: Result[]): Result {
   const bytes = sum((r) => r.bytes);
   const seconds = sum((r) => r.seconds);
   const lat = rs.flatMap((r) => r.lat).sort((a, b) => a - b);
-  const q = (x: number) => lat[Math.min(lat.length - 1, Math.floor(x * lat.length))] ?? 0;
   const perChunk = (f: (r: Result) => number): number => sum((r) => f(r) * r.chunks) / chunks;
   const main = rs.every((r) => r.mainMsPerChunk !== undefined) ? perChunk((r) => r.mainMsPerChunk as number) : undefined;
   return {
-    target: rs[0]?.target ?? '', chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: q(0.5), p99Ms: q(0.99), failed: sum((r) => r.failed),
+    target: rs[0]?.target ?? '', chunks, bytes, seconds, mbps: bytes / 1e6 / seconds, chunksPerS: chunks / seconds, p50Ms: percentile(lat, 0.5), p99Ms: percentile(lat, 0.99), failed: sum((r) => r.failed),
     cpuMsPerChunk: perChunk((r) => r.cpuMsPerChunk), systemMsPerChunk: perChunk((r) => r.systemMsPerChunk), faultsPerChunk: perChunk((r) => r.faultsPerChunk), loadMsPerChunk: perChunk((r) => r.loadMsPerChunk),
     idle: sum((r) => r.idle * r.seconds) / seconds, mainMsPerChunk: main, lat,
   };
@@ -233,14 +236,15 @@ process.stdout.write(`bench:ingest — ${VEHICLES} vehicles × ${CHUNKS} chunks 
 // host's drift over the run falls on both sides; each target's figures are over all its rounds.
 const hub = await startHub(loadHubConfig({}, { dataDir: path.join(dir, 'hub'), httpPort: 0, mqttPort: 0, vehicleSecret: SECRET, logLevel: 'silent' }), log);
 const bare = await bareBroker();
-const targets = [{ name: 'hub', url: hub.mqttUrl }, { name: 'bare aedes', url: bare.url }];
-const rounds: Record<string, Result[]> = { hub: [], 'bare aedes': [] };
+const hubRounds: Result[] = [];
+const bareRounds: Result[] = [];
+const targets = [{ name: 'hub', url: hub.mqttUrl, results: hubRounds }, { name: 'bare aedes', url: bare.url, results: bareRounds }];
 try {
   for (const t of targets) await warmUp(t.name, t.url);
   for (let r = 0; r < ROUNDS; r++) {
     for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
       const res = await run(t.name, t.url, VEHICLES, CHUNKS);
-      (rounds[t.name] as Result[]).push(res);
+      t.results.push(res);
       process.stderr.write(`  round ${r + 1}/${ROUNDS} ${t.name}: ${res.chunksPerS.toFixed(0)} chunks/s\n`);
     }
   }
@@ -248,11 +252,11 @@ try {
   await hub.close();
   await bare.close();
 }
-const hubResult = merge(rounds['hub'] as Result[]);
-const bareResult = merge(rounds['bare aedes'] as Result[]);
+const hubResult = merge(hubRounds);
+const bareResult = merge(bareRounds);
 print(hubResult);
 print(bareResult);
-const perRound = (rounds['hub'] as Result[]).map((h, i) => +(h.chunksPerS / ((rounds['bare aedes'] as Result[])[i] as Result).chunksPerS).toFixed(3));
+const perRound = hubRounds.map((h, i) => +(h.chunksPerS / (bareRounds[i] as Result).chunksPerS).toFixed(3));
 process.stdout.write(`ratio per round: ${perRound.join(', ')}\n`);
 await rm(dir, { recursive: true, force: true });
 const ratio = hubResult.chunksPerS / bareResult.chunksPerS;

@@ -81,6 +81,14 @@ bool writeAll(int fd, std::vector<iovec>& iov, int64_t at, Failure& f) {
   return true;
 }
 
+// The non-empty buffers of `data`, as iovecs.
+std::vector<iovec> iovecsOf(const std::vector<Bytes>& data) {
+  std::vector<iovec> iov;
+  for (const Bytes& b : data)
+    if (b.size > 0) iov.push_back({const_cast<uint8_t*>(b.data), b.size});
+  return iov;
+}
+
 bool pwriteAll(int fd, const Bytes& b, int64_t at, Failure& f) {
   size_t done = 0;
   while (done < b.size) {
@@ -124,9 +132,7 @@ bool runOp(const FileOp& op, Failure& f) {
     case FileOp::Kind::Write: {
       int fd = openPath(op.path, O_WRONLY | O_CREAT | O_TRUNC, f);
       if (fd < 0) return false;
-      std::vector<iovec> iov;
-      for (const Bytes& b : op.data)
-        if (b.size > 0) iov.push_back({const_cast<uint8_t*>(b.data), b.size});
+      std::vector<iovec> iov = iovecsOf(op.data);
       return closeFd(fd, writeAll(fd, iov, -1, f), f);
     }
     case FileOp::Kind::Patch: {
@@ -145,13 +151,9 @@ bool runOp(const FileOp& op, Failure& f) {
     case FileOp::Kind::Append: {
       int fd = openPath(op.path, O_WRONLY, f);
       if (fd < 0) return false;
-      std::vector<iovec> iov;
+      std::vector<iovec> iov = iovecsOf(op.data);
       size_t bytes = 0;
-      for (const Bytes& b : op.data)
-        if (b.size > 0) {
-          iov.push_back({const_cast<uint8_t*>(b.data), b.size});
-          bytes += b.size;
-        }
+      for (const iovec& v : iov) bytes += v.iov_len;
       bool ok = writeAll(fd, iov, op.at, f);
       if (ok && ::fdatasync(fd) != 0) {
         f.err = errno;

@@ -43,6 +43,13 @@ function zstdEnvelope(b: TinyBatch, data: Buffer, rawLength = b.csv.length): Chu
   return { ...b.envelope, content_encoding: 'zstd', byte_length: data.length, raw_length: rawLength, sha256: createHash('sha256').update(data).digest('hex') };
 }
 
+/** The batch once it is `failed`, or as it stands after 30 s. */
+async function batchWhenFailed(t: TestHub, batchId: string): Promise<Awaited<ReturnType<TestHub['hub']['batches']['get']>>> {
+  const end = Date.now() + 30_000;
+  while ((await t.hub.batches.get(batchId))?.state !== 'failed' && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  return t.hub.batches.get(batchId);
+}
+
 describe('bad input on the skeleton boundaries', () => {
   let t: TestHub;
   const vin = randomVin(Rng.derive(5, 'vin'), 'J7');
@@ -164,9 +171,7 @@ describe('bad input on the skeleton boundaries', () => {
     corrupt.fill(0x5a, 40, 400);
     expect((await send(zstdEnvelope(b, corrupt), corrupt)).ok).toBe(true);
     await c.publishAsync(vehicleTopic(vin, 'manifest'), Buffer.from(JSON.stringify(b.manifest)), { qos: 1 });
-    const end = Date.now() + 30_000;
-    while ((await t.hub.batches.get(b.batchId))?.state !== 'failed' && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    const rec = await t.hub.batches.get(b.batchId);
+    const rec = await batchWhenFailed(t, b.batchId);
     expect(rec?.state).toBe('failed');
     expect(rec?.reason).toMatch(new RegExp(`batch ${b.batchId} file t000 chunk 0 \\(.*\\.csv\\.zst\\): not valid zstd`));
     expect(rec?.retries).toBe(0); // the same bytes cannot decode on another attempt
@@ -190,9 +195,7 @@ describe('bad input on the skeleton boundaries', () => {
     }
     expect(damaged).toBe(1);
     await c.publishAsync(vehicleTopic(vin, 'manifest'), Buffer.from(JSON.stringify(b.manifest)), { qos: 1 });
-    const end = Date.now() + 30_000;
-    while ((await t.hub.batches.get(b.batchId))?.state !== 'failed' && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    const rec = await t.hub.batches.get(b.batchId);
+    const rec = await batchWhenFailed(t, b.batchId);
     expect(rec?.state).toBe('failed');
     expect(rec?.reason).toMatch(new RegExp(`batch ${b.batchId} file t000 chunk 0: object batches/${b.batchId}/files/t000/\\S+: pack \\S+ at byte \\d+ fails its CRC`));
     expect(rec?.retries).toBe(0);

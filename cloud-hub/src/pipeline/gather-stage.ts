@@ -25,14 +25,11 @@ export async function gatherBatch(batchId: string, d: { batches: BatchStore; obj
     const chunks = (byFile.get(f.file_id) ?? []).filter((c) => c.chunk_index < f.chunk_count).sort((a, b) => a.chunk_index - b.chunk_index);
     if (chunks.length !== f.chunk_count) throw new UnrecoverableError(`batch ${batchId} file ${f.file_id}: ${chunks.length} of ${f.chunk_count} chunks in the ledger`);
     for (const c of chunks) {
-      const data = await d.objects.get(c.object_key).catch((err: unknown) => {
-        // Damaged on disk: another attempt reads the same bytes.
-        if (err instanceof ObjectCorruptError) throw new UnrecoverableError(`batch ${batchId} file ${f.file_id} chunk ${c.chunk_index}: ${err.message}`);
-        throw err;
-      });
-      const csv = await decodeStored(encodingOfKey(c.object_key), data, c.raw_length).catch((err: unknown) => {
-        // The bytes are what the vehicle sent (sha256) and will not decode on another attempt.
-        if (err instanceof ContentDecodeError) throw new UnrecoverableError(`batch ${batchId} file ${f.file_id} chunk ${c.chunk_index} (${c.object_key}): ${err.message}`);
+      const csv = await d.objects.get(c.object_key).then((data) => decodeStored(encodingOfKey(c.object_key), data, c.raw_length)).catch((err: unknown) => {
+        // Damaged on disk, or bytes the vehicle sent (sha256) that do not decode: another attempt reads the same bytes.
+        const where = `batch ${batchId} file ${f.file_id} chunk ${c.chunk_index}`;
+        if (err instanceof ObjectCorruptError) throw new UnrecoverableError(`${where}: ${err.message}`); // its message names the key
+        if (err instanceof ContentDecodeError) throw new UnrecoverableError(`${where} (${c.object_key}): ${err.message}`);
         throw err;
       });
       bytes += csv.length;

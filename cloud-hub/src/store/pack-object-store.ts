@@ -191,7 +191,7 @@ export class PackObjectStore implements ObjectStore {
     if (!pack) return;
     await this.writeDurably(pack, [encodePackHeader('seal', Buffer.alloc(0), EMPTY, this.stamp())], PACK_HEADER_BYTES);
     this.active = undefined;
-    await rename(path.join(this.dir, `${pack.id}.open`), path.join(this.dir, `${pack.id}.pack`));
+    await rename(pack.file, path.join(this.dir, `${pack.id}.pack`));
   }
 
   // --- reading ---------------------------------------------------------------

@@ -44,6 +44,11 @@ export interface PackRecordHeader {
   crc: number;
 }
 
+/** CRC-32 of the header's first 20 bytes, the key and the data. */
+function recordCrc(head: Uint8Array, key: Uint8Array, data: Uint8Array): number {
+  return crc32(data, crc32(key, crc32(head.subarray(0, CRC_AT))));
+}
+
 /** The header of a record holding `key` and `data`. */
 export function encodePackHeader(kind: PackRecordKind, key: Buffer, data: Uint8Array, stamp: number): Buffer {
   if (key.length > PACK_MAX_KEY) throw new RangeError(`pack record key of ${key.length} bytes is over ${PACK_MAX_KEY}`);
@@ -55,7 +60,7 @@ export function encodePackHeader(kind: PackRecordKind, key: Buffer, data: Uint8A
   h.writeUInt16LE(key.length, 6);
   h.writeUInt32LE(data.length, 8);
   h.writeDoubleLE(stamp, 12);
-  h.writeUInt32LE(crc32(data, crc32(key, crc32(h.subarray(0, CRC_AT)))), CRC_AT);
+  h.writeUInt32LE(recordCrc(h, key, data), CRC_AT);
   return h;
 }
 
@@ -84,5 +89,5 @@ export function packRecordIntact(record: Uint8Array): boolean {
   const b = Buffer.from(record.buffer, record.byteOffset, record.length);
   const key = b.subarray(PACK_HEADER_BYTES, PACK_HEADER_BYTES + h.keyLength);
   const data = b.subarray(PACK_HEADER_BYTES + h.keyLength);
-  return crc32(data, crc32(key, crc32(b.subarray(0, CRC_AT)))) === h.crc;
+  return recordCrc(b, key, data) === h.crc;
 }
