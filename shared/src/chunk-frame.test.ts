@@ -56,8 +56,10 @@ describe('chunk frame', () => {
     expect(code(() => decodeChunkFrame(huge))).toBe('BAD_FRAME');
   });
 
-  it('refuses an envelope with a bad sha256 or batch id', () => {
+  it('refuses an envelope with a bad sha256 or batch id, or a chunk count beyond the ledger\'s 32-bit integers', () => {
     expect(code(() => decodeChunkFrame(encodeChunkFrame({ ...env, sha256: 'xyz' }, data)))).toBe('BAD_ENVELOPE');
     expect(code(() => decodeChunkFrame(encodeChunkFrame({ ...env, batch_id: '../../etc' }, data)))).toBe('BAD_ENVELOPE');
+    expect(code(() => decodeChunkFrame(encodeChunkFrame({ ...env, chunk_index: 2 ** 31 - 1, chunk_count: 2 ** 31 }, data)))).toBe('BAD_ENVELOPE');
+    expect(decodeChunkFrame(encodeChunkFrame({ ...env, chunk_index: 2 ** 31 - 2, chunk_count: 2 ** 31 - 1 }, data)).envelope.chunk_count).toBe(2 ** 31 - 1);
   });
 });

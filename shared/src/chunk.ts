@@ -11,6 +11,11 @@ export const FileId = z.string().regex(/^[a-z0-9_-]{1,64}$/);
 export const ContentEncoding = z.enum(['gzip', 'zstd', 'identity']);
 export type ContentEncoding = z.infer<typeof ContentEncoding>;
 
+/** Most chunks one file may have: the hub's ledger keeps chunk indexes and counts as 32-bit integers. */
+export const MAX_CHUNK_COUNT = 2 ** 31 - 1;
+/** A file's chunk count (1 … MAX_CHUNK_COUNT). */
+export const ChunkCount = z.number().int().positive().max(MAX_CHUNK_COUNT);
+
 /** Largest chunk payload the hub accepts, in bytes (after compression). */
 export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 
@@ -25,7 +30,7 @@ export const ChunkEnvelope = z.object({
   file_id: FileId,
   topic: z.string().min(1).max(512),
   chunk_index: z.number().int().nonnegative(),
-  chunk_count: z.number().int().positive(),
+  chunk_count: ChunkCount,
   sha256: Sha256Hex,
   content_encoding: ContentEncoding,
   byte_length: z.number().int().nonnegative().max(MAX_CHUNK_BYTES),

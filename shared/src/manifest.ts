@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BatchId, FileId } from './chunk.js';
+import { BatchId, ChunkCount, FileId } from './chunk.js';
 import { VIN_PATTERN } from './topics.js';
 
 /** Vehicle facts of a drive, from the recording's `vehicle` metadata record. */
@@ -18,7 +18,7 @@ export type VehicleInfo = z.infer<typeof VehicleInfo>;
 export const ManifestFile = z.object({
   file_id: FileId,
   topic: z.string().min(1).max(512),
-  chunk_count: z.number().int().positive(),
+  chunk_count: ChunkCount,
   rows: z.number().int().nonnegative(),
   raw_bytes: z.number().int().nonnegative(),
 });

@@ -68,7 +68,8 @@ WITH ev AS (
   SELECT batch_id, 'uploaded', jsonb_build_object('chunks', n) FROM fired
 )
 SELECT evc.ord::int AS ord, evc.conflict, (f.batch_id IS NOT NULL) AS fired, b.state
-  FROM evc LEFT JOIN fired f ON f.batch_id = evc.batch_id LEFT JOIN batches b ON b.batch_id = evc.batch_id
+  FROM evc LEFT JOIN fired f ON f.batch_id = evc.batch_id
+  LEFT JOIN LATERAL (SELECT state FROM batches WHERE batch_id = evc.batch_id LIMIT 1) b ON true
  ORDER BY evc.ord`;
 
 /** Name under which connections keep FIRE_MANY_SQL prepared. */

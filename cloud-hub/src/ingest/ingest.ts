@@ -50,8 +50,8 @@ export class Ingest {
     if (sha !== e.sha256) {
       throw new IngestError('SHA256_MISMATCH', `vehicle ${vin} chunk ${id}: sha256 of the bytes is ${sha}, envelope says ${e.sha256}`);
     }
-    // Both lookups at once (read-only; each joins a grouped statement in PgBatchStore).
-    const [batch, existing] = await Promise.all([this.d.batches.get(e.batch_id), this.d.batches.getChunk(e.batch_id, e.file_id, e.chunk_index)]);
+    // The batch and the chunk's ledger row in one lookup (grouped with other chunks' in PgBatchStore).
+    const { batch, chunk: existing } = await this.d.batches.chunkContext(e.batch_id, e.file_id, e.chunk_index);
     if (batch && batch.vin !== vin) throw new IngestError('FOREIGN_BATCH', `vehicle ${vin} chunk ${id}: batch belongs to another vehicle`);
     const misfit = batch?.manifest ? chunkVsManifest(batch.manifest, e) : null;
     if (misfit) throw new IngestError('MANIFEST_MISMATCH', `vehicle ${vin} chunk ${id}: ${misfit}`);

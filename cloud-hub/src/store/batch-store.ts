@@ -28,6 +28,12 @@ export interface ChunkRecord {
   object_key: string;
 }
 
+/** What ingest reads before storing a chunk: its batch, if there is one, and the chunk's ledger row, if it has one. */
+export interface ChunkContext {
+  batch: Pick<BatchRecord, 'vin' | 'state' | 'manifest'> | null;
+  chunk: ChunkRecord | null;
+}
+
 /** Result of recording a chunk in the ledger. */
 export type RecordChunkResult =
   | { outcome: 'stored' }
@@ -45,6 +51,8 @@ export interface BatchStore {
   recordChunk(vin: string, e: ChunkEnvelope, objectKey: string): Promise<RecordChunkResult>;
   /** Looks up one chunk's ledger row. */
   getChunk(batchId: string, fileId: string, index: number): Promise<ChunkRecord | null>;
+  /** A chunk's batch and its ledger row in one lookup (ingest asks this for every chunk it receives). */
+  chunkContext(batchId: string, fileId: string, index: number): Promise<ChunkContext>;
   /**
    * The barrier: when every chunk the manifest lists is in the ledger, moves the
    * batch to `uploaded` and returns true — to exactly one caller, ever.

@@ -26,6 +26,18 @@ export const SQL = {
   getBatch: `SELECT ${BATCH_COLUMNS} FROM batches WHERE batch_id = $1`,
   // Grouped lookups (GroupedCall): many ids in one round trip.
   getBatches: `SELECT ${BATCH_COLUMNS} FROM batches WHERE batch_id = ANY($1::uuid[])`,
+  /**
+   * Per chunk id ($1 batch ids, $2 file ids, $3 indexes), in input order: its
+   * batch's vin, state and manifest (NULL vin: no such batch) and its ledger
+   * row (NULL sha256: not in the ledger). One row per id: both joins are on
+   * primary keys.
+   */
+  chunkContexts: `SELECT b.vin, b.state, b.manifest, c.topic, c.sha256, c.byte_length, c.raw_length, c.rows, c.object_key
+    FROM unnest($1::uuid[], $2::text[], $3::int[]) WITH ORDINALITY AS t(bid, fid, idx, ord)
+    LEFT JOIN LATERAL (SELECT vin, state, manifest FROM batches WHERE batch_id = t.bid LIMIT 1) b ON true
+    LEFT JOIN LATERAL (SELECT topic, sha256, byte_length, raw_length, rows, object_key FROM chunks
+                        WHERE batch_id = t.bid AND file_id = t.fid AND chunk_index = t.idx LIMIT 1) c ON true
+    ORDER BY t.ord`,
   getChunks: `SELECT c.batch_id::text, c.file_id, c.chunk_index, c.topic, c.sha256, c.byte_length, c.raw_length, c.rows, c.object_key
     FROM chunks c JOIN unnest($1::uuid[], $2::text[], $3::int[]) AS t(b, f, i) ON c.batch_id = t.b AND c.file_id = t.f AND c.chunk_index = t.i`,
   listBatches: `SELECT ${BATCH_COLUMNS} FROM batches WHERE ($1::text IS NULL OR vin = $1) ORDER BY created_at DESC LIMIT $2`,

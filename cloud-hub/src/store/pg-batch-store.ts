@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { manifestChunkCount, type BatchManifest, type BatchState, type ChunkEnvelope, type DiagnosisReport } from '@argus/shared';
-import type { BatchRecord, BatchStore, ChunkRecord, RecordChunkResult } from './batch-store.js';
+import type { BatchRecord, BatchStore, ChunkContext, ChunkRecord, RecordChunkResult } from './batch-store.js';
 import { SQL } from './pg-batch-queries.js';
 import { PgBarrier } from '../barrier/pg-barrier.js';
 import { PgChunkLedger } from './pg-chunk-ledger.js';
@@ -8,6 +8,9 @@ import { GroupedCall } from '../db/grouped-call.js';
 import { queryPrepared } from '../db/prepared-query.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A chunk id that cannot fail a grouped statement's casts (a malformed one must not fail the others of its group). */
+const groupable = (batchId: string, index: number): boolean => UUID.test(batchId) && Number.isSafeInteger(index) && Math.abs(index) < 2 ** 31;
 
 /** BatchStore on Postgres (or embedded PGlite). The barrier is PgBarrier's one conditional UPDATE. */
 export class PgBatchStore implements BatchStore {
@@ -22,6 +25,19 @@ export class PgBatchStore implements BatchStore {
     const rows = (await queryPrepared<ChunkRecord>(this.pool, 'argus_get_chunks', SQL.getChunks, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])])).rows;
     const byKey = new Map(rows.map((r) => [`${r.batch_id}/${r.file_id}/${r.chunk_index}`, r]));
     return keys.map(([b, f, i]) => byKey.get(`${b.toLowerCase()}/${f}/${i}`) ?? null);
+  });
+
+  private readonly contextGrouped = new GroupedCall<[string, string, number], ChunkContext>(async (keys) => {
+    type Row = Pick<BatchRecord, 'state' | 'manifest'> & Omit<ChunkRecord, 'batch_id' | 'file_id' | 'chunk_index'> & { vin: string | null; sha256: string | null };
+    const rows = (await queryPrepared<Row>(this.pool, 'argus_chunk_contexts', SQL.chunkContexts, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])])).rows;
+    if (rows.length !== keys.length) throw new Error(`chunk context: ${rows.length} rows for ${keys.length} chunk ids`);
+    return rows.map((r, n): ChunkContext => {
+      const [b, f, i] = keys[n] as [string, string, number];
+      return {
+        batch: r.vin === null ? null : { vin: r.vin, state: r.state, manifest: r.manifest },
+        chunk: r.sha256 === null ? null : { batch_id: b.toLowerCase(), file_id: f, chunk_index: i, topic: r.topic, sha256: r.sha256, byte_length: r.byte_length, raw_length: r.raw_length, rows: r.rows, object_key: r.object_key },
+      };
+    });
   });
 
   constructor(private readonly pool: pg.Pool) {
@@ -49,9 +65,19 @@ export class PgBatchStore implements BatchStore {
 
   /** Grouped with concurrent lookups when `batchId` is a UUID (a malformed id must not fail its group). */
   async getChunk(batchId: string, fileId: string, index: number): Promise<ChunkRecord | null> {
-    if (UUID.test(batchId) && Number.isSafeInteger(index) && Math.abs(index) < 2 ** 31) return this.getChunkGrouped.call([batchId, fileId, index]);
+    if (groupable(batchId, index)) return this.getChunkGrouped.call([batchId, fileId, index]);
     const r = await this.pool.query<ChunkRecord>(SQL.getChunk, [batchId, fileId, index]);
     return r.rows[0] ?? null;
+  }
+
+  /**
+   * Grouped with concurrent calls: one statement answers both halves for the
+   * whole group. An id whose batch id is not a UUID or whose index is outside
+   * int range cannot be in the tables (their columns are uuid and int), so it
+   * is answered without a query.
+   */
+  async chunkContext(batchId: string, fileId: string, index: number): Promise<ChunkContext> {
+    return groupable(batchId, index) ? this.contextGrouped.call([batchId, fileId, index]) : { batch: null, chunk: null };
   }
 
   async tryCompleteUpload(batchId: string): Promise<boolean> {

@@ -79,6 +79,30 @@ describe('PgBatchStore.recordChunk group commit', () => {
     expect((await store.get(b))?.chunks_stored).toBe(40);
     expect(await store.chunks(b)).toHaveLength(40);
   });
+  it('answers chunkContext per caller of one group: the batch and the ledger row, each or neither', async () => {
+    const known = randomUUID();
+    const stored = env(known, 'f', 0);
+    await store.recordChunk(VIN, stored, 'k/stored');
+    const unknown = randomUUID();
+    // The first call runs alone; the rest wait for it and form one group (with an id that cannot be grouped).
+    const [, inLedger, notInLedger, noBatch, upper, malformed] = await Promise.all([
+      store.chunkContext(randomUUID(), 'w', 0),
+      store.chunkContext(known, 'f', 0),
+      store.chunkContext(known, 'f', 1),
+      store.chunkContext(unknown, 'f', 0),
+      store.chunkContext(known.toUpperCase(), 'f', 0),
+      store.chunkContext('not-a-uuid', 'f', 0),
+    ]);
+    expect(inLedger).toEqual({
+      batch: { vin: VIN, state: 'pending', manifest: null },
+      chunk: { batch_id: known, file_id: 'f', chunk_index: 0, topic: '/t/f', sha256: stored.sha256, byte_length: 1, raw_length: 1, rows: 1, object_key: 'k/stored' },
+    });
+    expect(notInLedger).toEqual({ batch: { vin: VIN, state: 'pending', manifest: null }, chunk: null });
+    expect(noBatch).toEqual({ batch: null, chunk: null });
+    expect(upper).toEqual(inLedger);
+    expect(malformed).toEqual({ batch: null, chunk: null });
+  });
+
   it('PgBarrier groups concurrent events: one fired per batch, done for the rest, conflict for a foreign sha256', async () => {
     const batches = [randomUUID(), randomUUID(), randomUUID()];
     for (const b of batches) {
