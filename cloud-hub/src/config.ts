@@ -25,6 +25,10 @@ export const HubConfig = z.object({
   vehicleSecret: z.string().min(8),
   /** Largest MQTT packet the broker accepts, bytes. */
   maxPacketBytes: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** Uplink messages of one vehicle the embedded broker holds in hand at once; the one that reaches it is PUBACKed only once stored (1 = every PUBACK waits). */
+  mqttInflight: z.coerce.number().int().min(1).max(65535).default(16),
+  /** Bytes of uplink messages in hand over all vehicles beyond which PUBACKs wait for storage. */
+  mqttInflightBytes: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   /** Largest decompressed CSV a chunk may expand to, bytes (gzip bomb guard). */
   maxRawChunkBytes: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   /** Worker threads checking chunk content (sha256, zstd decode) off the event loop; unset = 1 with two or more cores, else 0 (inline). */
@@ -81,6 +85,8 @@ const ENV_KEYS: Record<string, keyof HubConfigInput> = {
   S3_REGION: 's3Region',
   ARGUS_VEHICLE_SECRET: 'vehicleSecret',
   HUB_MAX_PACKET_BYTES: 'maxPacketBytes',
+  HUB_MQTT_INFLIGHT: 'mqttInflight',
+  HUB_MQTT_INFLIGHT_BYTES: 'mqttInflightBytes',
   HUB_MAX_RAW_CHUNK_BYTES: 'maxRawChunkBytes',
   HUB_INGEST_CHECK_THREADS: 'ingestCheckThreads',
   LOG_LEVEL: 'logLevel',

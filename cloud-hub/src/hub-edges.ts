@@ -16,7 +16,7 @@ export async function startVehicleLink(cfg: HubConfig, d: UplinkDeps): Promise<V
     return ExternalBrokerLink.connect({ url: cfg.mqttUrl, username: cfg.mqttUsername, password: cfg.mqttPassword, clientId: cfg.mqttClientId }, d);
   }
   return MqttBroker.start(
-    { ...d, vehicleSecret: cfg.vehicleSecret, maxPacketBytes: cfg.maxPacketBytes },
+    { ...d, vehicleSecret: cfg.vehicleSecret, maxPacketBytes: cfg.maxPacketBytes, inflightPerVehicle: cfg.mqttInflight, inflightBytes: cfg.mqttInflightBytes },
     { host: cfg.mqttHost, port: cfg.mqttPort, wsPort: cfg.mqttWsPort },
   );
 }

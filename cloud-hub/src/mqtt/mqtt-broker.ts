@@ -7,6 +7,7 @@ import { checkVehicleToken, parseVehicleTopic, vehicleTopic, type DownlinkAck, t
 import type { Ingest } from '../ingest/ingest.js';
 import { NO_METRICS, type IngestMetrics } from '../observability/hub-metrics.js';
 import { guardPacketSize } from './packet-size-guard.js';
+import { UplinkAdmission } from './uplink-admission.js';
 import { UplinkRouter, type VehicleLink } from './uplink-router.js';
 
 export type { VehicleLink, VehiclePublisher } from './uplink-router.js';
@@ -17,6 +18,10 @@ export interface BrokerDeps {
   vehicleSecret: string;
   /** Largest MQTT packet (fixed header included); larger ones close the connection before being buffered. */
   maxPacketBytes: number;
+  /** Uplink messages of one vehicle in hand at once before its PUBACKs wait for storage (UplinkAdmission). */
+  inflightPerVehicle: number;
+  /** Bytes of uplink messages in hand over all vehicles beyond which PUBACKs wait for storage. */
+  inflightBytes: number;
   onDownlinkAck(vin: string, ack: DownlinkAck): Promise<void>;
   /** A vehicle can take downlink again (see UplinkDeps.onVehicleOnline). */
   onVehicleOnline?(vin: string): void;
@@ -43,21 +48,27 @@ const REDELIVERED = new Set(['diagnosis', 'recommendation']);
  * The embedded MQTT broker (aedes, MQTT 3.1.1) on TCP and optionally on
  * WebSocket (`ws://host:wsPort/mqtt`). Vehicles log in with username = VIN and
  * password = their token; each may publish only uplink kinds and subscribe
- * only downlink kinds of its own topics. An uplink is handled (ingest) in
- * `authorizePublish`, once it is allowed: aedes 1.x writes a QoS 1 PUBACK
- * right after that hook and reads no further packet of that client until it
- * is done, so the storage answer (`chunk-ack` or `rejected`) and the PUBACK
- * go out in one socket write (one read for the vehicle, instead of two), and
- * a slow hub back-pressures its vehicles over TCP.
+ * only downlink kinds of its own topics. An uplink is handled (ingest) from
+ * `authorizePublish`, once it is allowed. aedes 1.x writes a QoS 1 PUBACK
+ * when that hook calls back and reads no further packet of that vehicle
+ * until then: UplinkAdmission decides whether it calls back at once (the
+ * vehicle may send its next message while this one is stored) or once the
+ * message is handled (a vehicle at its limit, or a hub holding too many bytes,
+ * is held back over TCP). The storage answer is the `chunk-ack` or
+ * `rejected` message, not the PUBACK.
  */
 export class MqttBroker implements VehicleLink {
   private readonly closers: Array<() => Promise<void>> = [];
+  /** Uplink messages being handled; close() waits for them. */
+  private readonly handling = new Set<Promise<void>>();
   private constructor(private readonly aedes: Aedes, readonly url: string, readonly wsUrl: string | undefined) {}
 
   static async start(d: BrokerDeps, listen: BrokerListen): Promise<MqttBroker> {
     const metrics = d.metrics ?? NO_METRICS;
     const vins = new WeakMap<Client, string>();
     let router: UplinkRouter | undefined;
+    let self: MqttBroker | undefined;
+    const admission = new UplinkAdmission<Client>(d.inflightPerVehicle, d.inflightBytes);
     const aedes = await Aedes.createBroker({
       authenticate: (client, username, password, done) => {
         const vin = username ?? '';
@@ -80,10 +91,15 @@ export class MqttBroker implements VehicleLink {
           d.log.warn('mqtt publish refused', { vin, topic: packet.topic });
           return cb(new Error(`vehicle ${vin} may not publish on ${packet.topic}`));
         }
-        // Handled here, before aedes writes the PUBACK (see the class comment).
+        // The PUBACK goes when cb is called: now, or once handled (see the class comment).
         const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-        if (!router) return cb(null);
-        router.handle(vin as string, packet.topic, payload).then(() => cb(null), () => cb(null));
+        if (!router || !self) return cb(null);
+        const early = admission.take(client, payload.length);
+        if (early) cb(null);
+        self.track(router.handle(vin as string, packet.topic, payload).catch((err: Error) => d.log.error('uplink handling failed', { vin, topic: packet.topic, err: err.message })).finally(() => {
+          admission.done(client, payload.length);
+          if (!early) cb(null);
+        }));
       },
       authorizeSubscribe: (client, sub, cb) => {
         const t = parseVehicleTopic(sub.topic);
@@ -131,7 +147,7 @@ export class MqttBroker implements VehicleLink {
       wss.on('connection', (ws, req) => guarded(createWebSocketStream(ws), req));
       wsUrl = `ws://${listen.host}:${await listenOn(wsServer, listen.host, listen.wsPort)}${MQTT_WS_PATH}`;
     }
-    const self = new MqttBroker(aedes, `mqtt://${listen.host}:${port}`, wsUrl);
+    self = new MqttBroker(aedes, `mqtt://${listen.host}:${port}`, wsUrl);
     router = new UplinkRouter({ ...d, metrics }, self);
     self.closers.push(
       () => new Promise<void>((r) => aedes.close(() => r())),
@@ -151,8 +167,15 @@ export class MqttBroker implements VehicleLink {
     return new Promise((resolve, reject) => this.aedes.publish(packet, (err) => (err ? reject(err) : resolve())));
   }
 
+  /** Stops taking vehicles, then waits for the uplink messages in hand to be handled (stored and answered, or failed). */
   async close(): Promise<void> {
     for (const c of this.closers) await c();
+    while (this.handling.size > 0) await Promise.allSettled([...this.handling]);
+  }
+
+  private track(p: Promise<void>): void {
+    this.handling.add(p);
+    void p.finally(() => this.handling.delete(p));
   }
 }
 
