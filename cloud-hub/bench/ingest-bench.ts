@@ -22,7 +22,7 @@
  *
  * Settings (env): BENCH_VEHICLES (500), BENCH_CHUNKS (4 per vehicle), BENCH_CHUNK_ROWS (15000 CSV rows ≈ 1 MiB),
  * BENCH_ENCODING (zstd | gzip, default zstd),
- * BENCH_PROCS (2 load processes), BENCH_ROUNDS (3 measured rounds per target).
+ * BENCH_PROCS (2 load processes), BENCH_ROUNDS (5 measured rounds per target).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ const CHUNKS = Number(process.env['BENCH_CHUNKS'] ?? 4);
 const ROWS = Number(process.env['BENCH_CHUNK_ROWS'] ?? 15000);
 const ENCODING = process.env['BENCH_ENCODING'] === 'gzip' ? 'gzip' : 'zstd';
 const PROCS = Number(process.env['BENCH_PROCS'] ?? 2);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const SECRET = 'bench-fleet-secret';
 
 interface Result { target: string; chunks: number; bytes: number; seconds: number; mbps: number; chunksPerS: number; p50Ms: number; p99Ms: number; failed: number; cpuMsPerChunk: number; systemMsPerChunk: number; faultsPerChunk: number; loadMsPerChunk: number; idle: number; mainMsPerChunk: number | undefined; lat: number[] }
