@@ -69,6 +69,7 @@ WITH ev AS (
 )
 SELECT evc.ord::int AS ord, evc.conflict, (f.batch_id IS NOT NULL) AS fired, b.state
   FROM evc LEFT JOIN fired f ON f.batch_id = evc.batch_id
+  -- by key for each event (a plain join scans all of batches)
   LEFT JOIN LATERAL (SELECT state FROM batches WHERE batch_id = evc.batch_id LIMIT 1) b ON true
  ORDER BY evc.ord`;
 

@@ -59,15 +59,14 @@ const REDELIVERED = new Set(['diagnosis', 'recommendation']);
  */
 export class MqttBroker implements VehicleLink {
   private readonly closers: Array<() => Promise<void>> = [];
-  /** Uplink messages being handled; close() waits for them. */
-  private readonly handling = new Set<Promise<void>>();
   private constructor(private readonly aedes: Aedes, readonly url: string, readonly wsUrl: string | undefined) {}
 
   static async start(d: BrokerDeps, listen: BrokerListen): Promise<MqttBroker> {
     const metrics = d.metrics ?? NO_METRICS;
     const vins = new WeakMap<Client, string>();
     let router: UplinkRouter | undefined;
-    let self: MqttBroker | undefined;
+    /** Uplink messages being handled; close() waits for them. */
+    const handling = new Set<Promise<void>>();
     const admission = new UplinkAdmission<Client>(d.inflightPerVehicle, d.inflightBytes);
     const aedes = await Aedes.createBroker({
       authenticate: (client, username, password, done) => {
@@ -93,13 +92,15 @@ export class MqttBroker implements VehicleLink {
         }
         // The PUBACK goes when cb is called: now, or once handled (see the class comment).
         const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-        if (!router || !self) return cb(null);
+        if (!router) return cb(null);
         const early = admission.take(client, payload.length);
         if (early) cb(null);
-        self.track(router.handle(vin as string, packet.topic, payload).catch((err: Error) => d.log.error('uplink handling failed', { vin, topic: packet.topic, err: err.message })).finally(() => {
+        const handled = router.handle(vin as string, packet.topic, payload).catch((err: Error) => d.log.error('uplink handling failed', { vin, topic: packet.topic, err: err.message })).finally(() => {
           admission.done(client, payload.length);
+          handling.delete(handled);
           if (!early) cb(null);
-        }));
+        });
+        handling.add(handled);
       },
       authorizeSubscribe: (client, sub, cb) => {
         const t = parseVehicleTopic(sub.topic);
@@ -147,11 +148,15 @@ export class MqttBroker implements VehicleLink {
       wss.on('connection', (ws, req) => guarded(createWebSocketStream(ws), req));
       wsUrl = `ws://${listen.host}:${await listenOn(wsServer, listen.host, listen.wsPort)}${MQTT_WS_PATH}`;
     }
-    self = new MqttBroker(aedes, `mqtt://${listen.host}:${port}`, wsUrl);
+    const self = new MqttBroker(aedes, `mqtt://${listen.host}:${port}`, wsUrl);
     router = new UplinkRouter({ ...d, metrics }, self);
     self.closers.push(
       () => new Promise<void>((r) => aedes.close(() => r())),
       () => new Promise<void>((r) => server.close(() => r())),
+      // The uplink messages in hand are handled (stored and answered, or failed) before the hub goes on closing.
+      async () => {
+        while (handling.size > 0) await Promise.allSettled([...handling]);
+      },
     );
     if (wss && wsServer) {
       const [s1, s2] = [wss, wsServer];
@@ -167,15 +172,9 @@ export class MqttBroker implements VehicleLink {
     return new Promise((resolve, reject) => this.aedes.publish(packet, (err) => (err ? reject(err) : resolve())));
   }
 
-  /** Stops taking vehicles, then waits for the uplink messages in hand to be handled (stored and answered, or failed). */
+  /** Stops taking vehicles, then waits for the uplink messages in hand to be handled. */
   async close(): Promise<void> {
     for (const c of this.closers) await c();
-    while (this.handling.size > 0) await Promise.allSettled([...this.handling]);
-  }
-
-  private track(p: Promise<void>): void {
-    this.handling.add(p);
-    void p.finally(() => this.handling.delete(p));
   }
 }
 

@@ -15,8 +15,6 @@ export const SQL = {
   insertChunk: `INSERT INTO chunks (batch_id, file_id, chunk_index, topic, sha256, byte_length, raw_length, rows, object_key)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
   // Ingest writes the ledger in groups (pg-chunk-ledger.ts: multi-row insert, incremental chunks_stored); insertChunk is the one-row form.
-  getChunk: `SELECT batch_id::text, file_id, chunk_index, topic, sha256, byte_length, raw_length, rows, object_key
-    FROM chunks WHERE batch_id = $1 AND file_id = $2 AND chunk_index = $3`,
   listChunks: `SELECT batch_id::text, file_id, chunk_index, topic, sha256, byte_length, raw_length, rows, object_key
     FROM chunks WHERE batch_id = $1 ORDER BY file_id, chunk_index`,
   // The barrier's statement lives in barrier/pg-barrier-queries.ts (PgBarrier).
@@ -29,8 +27,9 @@ export const SQL = {
   /**
    * Per chunk id ($1 batch ids, $2 file ids, $3 indexes), in input order: its
    * batch's vin, state and manifest (NULL vin: no such batch) and its ledger
-   * row (NULL sha256: not in the ledger). One row per id: both joins are on
-   * primary keys.
+   * row (NULL sha256: not in the ledger). One row per id: both lookups are by
+   * primary key. LATERAL with LIMIT 1 keeps them index lookups per id: as
+   * plain LEFT JOINs the planner hashes a scan of all of `batches`.
    */
   chunkContexts: `SELECT b.vin, b.state, b.manifest, c.topic, c.sha256, c.byte_length, c.raw_length, c.rows, c.object_key
     FROM unnest($1::uuid[], $2::text[], $3::int[]) WITH ORDINALITY AS t(bid, fid, idx, ord)
@@ -38,8 +37,6 @@ export const SQL = {
     LEFT JOIN LATERAL (SELECT topic, sha256, byte_length, raw_length, rows, object_key FROM chunks
                         WHERE batch_id = t.bid AND file_id = t.fid AND chunk_index = t.idx LIMIT 1) c ON true
     ORDER BY t.ord`,
-  getChunks: `SELECT c.batch_id::text, c.file_id, c.chunk_index, c.topic, c.sha256, c.byte_length, c.raw_length, c.rows, c.object_key
-    FROM chunks c JOIN unnest($1::uuid[], $2::text[], $3::int[]) AS t(b, f, i) ON c.batch_id = t.b AND c.file_id = t.f AND c.chunk_index = t.i`,
   listBatches: `SELECT ${BATCH_COLUMNS} FROM batches WHERE ($1::text IS NULL OR vin = $1) ORDER BY created_at DESC LIMIT $2`,
   insertEvent: `INSERT INTO batch_events (batch_id, state, detail) VALUES ($1, $2, $3::jsonb)`,
   listInFlight: `SELECT batch_id::text, state FROM batches WHERE state IN ('uploaded', 'gathering', 'gathered', 'diagnosing') ORDER BY updated_at LIMIT $1`,

@@ -9,7 +9,7 @@ import { queryPrepared } from '../db/prepared-query.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A chunk id that cannot fail a grouped statement's casts (a malformed one must not fail the others of its group). */
+/** A chunk id that can be in the tables (uuid and int columns), so cannot fail a grouped statement's casts for the others of its group. */
 const groupable = (batchId: string, index: number): boolean => UUID.test(batchId) && Number.isSafeInteger(index) && Math.abs(index) < 2 ** 31;
 
 /** BatchStore on Postgres (or embedded PGlite). The barrier is PgBarrier's one conditional UPDATE. */
@@ -21,12 +21,6 @@ export class PgBatchStore implements BatchStore {
     const byId = new Map(rows.map((r) => [r.batch_id, r]));
     return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
   });
-  private readonly getChunkGrouped = new GroupedCall<[string, string, number], ChunkRecord | null>(async (keys) => {
-    const rows = (await queryPrepared<ChunkRecord>(this.pool, 'argus_get_chunks', SQL.getChunks, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])])).rows;
-    const byKey = new Map(rows.map((r) => [`${r.batch_id}/${r.file_id}/${r.chunk_index}`, r]));
-    return keys.map(([b, f, i]) => byKey.get(`${b.toLowerCase()}/${f}/${i}`) ?? null);
-  });
-
   private readonly contextGrouped = new GroupedCall<[string, string, number], ChunkContext>(async (keys) => {
     type Row = Pick<BatchRecord, 'state' | 'manifest'> & Omit<ChunkRecord, 'batch_id' | 'file_id' | 'chunk_index'> & { vin: string | null; sha256: string | null };
     const rows = (await queryPrepared<Row>(this.pool, 'argus_chunk_contexts', SQL.chunkContexts, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])])).rows;
@@ -63,11 +57,9 @@ export class PgBatchStore implements BatchStore {
     return this.ledger.record(vin, e, objectKey);
   }
 
-  /** Grouped with concurrent lookups when `batchId` is a UUID (a malformed id must not fail its group). */
+  /** The ledger half of chunkContext. */
   async getChunk(batchId: string, fileId: string, index: number): Promise<ChunkRecord | null> {
-    if (groupable(batchId, index)) return this.getChunkGrouped.call([batchId, fileId, index]);
-    const r = await this.pool.query<ChunkRecord>(SQL.getChunk, [batchId, fileId, index]);
-    return r.rows[0] ?? null;
+    return (await this.chunkContext(batchId, fileId, index)).chunk;
   }
 
   /**
